@@ -1,0 +1,27 @@
+/**
+ * The contract between the audio layer and the stream layer. The stream layer only needs frames of bytes
+ * in one Gradium `input_format`, with their duration, and a clear error for input it cannot use.
+ */
+import type { InputFormat } from '../gradium/protocol';
+import type { Encoding, SampleFormat } from '../nodes/node-config';
+
+export type { Encoding, SampleFormat };
+
+/** How the bytes of a payload are to be read. `auto` sniffs WAV (RIFF) and Ogg by magic bytes. */
+export interface AudioFormat {
+  encoding: Encoding;
+  sampleRate: number;
+  channels: number;
+  sampleFormat: SampleFormat;
+}
+
+/** One chunk ready for an `audio` message: at most 80 ms, whole samples, in `inputFormat`. */
+export interface AudioFrame {
+  data: Buffer;
+  durationMs: number;
+}
+
+/** Thrown for a payload that cannot be audio; the message names what came and what is accepted. */
+export class AudioInputError extends Error {
+  override readonly name = 'AudioInputError';
+}
