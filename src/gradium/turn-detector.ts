@@ -1,0 +1,63 @@
+/**
+ * Decides from Gradium's semantic VAD (`step` messages) when the speaker has finished a turn.
+ * Rule (protocol reference §3.1): the inactivity probability at a chosen horizon stays above a threshold for
+ * K consecutive steps, after at least one word of the turn was heard. Steps without an entry for the horizon
+ * fall back to the longest horizon present; an empty `vad` array counts as "not yet".
+ */
+import type { StepMessage } from './protocol';
+
+export interface TurnRule {
+  /** Seconds ahead the probability looks (Gradium sends 0.5, 1, 2, 3). */
+  horizonS: number;
+  /** Probability above which a step counts as "silent". */
+  threshold: number;
+  /** Consecutive silent steps that end the turn. */
+  steps: number;
+}
+
+export class TurnDetector {
+  private silentSteps = 0;
+  private heardSpeech = false;
+
+  constructor(private rule: TurnRule) {}
+
+  setRule(rule: TurnRule): void {
+    this.rule = rule;
+    this.silentSteps = 0;
+  }
+
+  /** A word arrived: the turn is in progress. */
+  onWord(): void {
+    this.heardSpeech = true;
+    this.silentSteps = 0;
+  }
+
+  /** Returns true exactly once per turn, on the step that ends it. */
+  onStep(step: StepMessage): boolean {
+    if (!this.heardSpeech) return false;
+    const prob = probabilityAt(step, this.rule.horizonS);
+    if (prob === undefined || prob <= this.rule.threshold) {
+      this.silentSteps = 0;
+      return false;
+    }
+    this.silentSteps += 1;
+    if (this.silentSteps < this.rule.steps) return false;
+    this.reset();
+    return true;
+  }
+
+  /** The turn was ended some other way (flush, stop). */
+  reset(): void {
+    this.silentSteps = 0;
+    this.heardSpeech = false;
+  }
+}
+
+export function probabilityAt(step: StepMessage, horizonS: number): number | undefined {
+  const vad = step.vad;
+  if (vad.length === 0) return undefined;
+  for (const entry of vad) {
+    if (Math.abs(entry.horizon_s - horizonS) < 1e-6) return entry.inactivity_prob;
+  }
+  return vad[vad.length - 1]!.inactivity_prob;
+}
