@@ -76,7 +76,12 @@ async function startNodeRed(options = {}) {
     cwd: userDir,
     env: { ...process.env, ...(options.env || {}), NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only the caller, which stops Node-RED in order.
+    detached: true,
   });
+  // Never leave Node-RED running behind a caller that exits without stop().
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
 
   let output = '';
   const lineWatchers = new Set();
@@ -84,6 +89,7 @@ async function startNodeRed(options = {}) {
   let exitInfo = null;
   exited.then((info) => {
     exitInfo = info;
+    process.removeListener('exit', killOnExit);
     for (const w of [...lineWatchers]) w.onExit(info);
   });
 

@@ -1,0 +1,203 @@
+'use strict';
+/**
+ * `npm start`: a local Node-RED on http://127.0.0.1:1880 with this package and a flow that streams
+ * samples/hello.wav to gradium-stt every 20 s, showing transcripts in the debug sidebar and here.
+ * Without GRADIUM_API_KEY the flow talks to the bundled Gradium emulator instead of the cloud.
+ *
+ * Environment: GRADIUM_API_KEY (use Gradium), DEMO_PORT (Node-RED port, default 1880),
+ * DEMO_EMULATOR_PORT (default 8765), DEMO_EXIT_AFTER_FIRST_TRANSCRIPT=1 (exit 0 at the first final
+ * transcript, 1 if none within 60 s; used by the test of this script).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { startNodeRed, REPO_ROOT } = require('./node-red-server');
+
+const SAMPLE_WAV = path.join(REPO_ROOT, 'samples', 'hello.wav');
+const SAMPLE_SCRIPT = path.join(REPO_ROOT, 'samples', 'hello.txt');
+const FIRST_FINAL_TIMEOUT_MS = 60000;
+/** What the transcript debug node prints for a final: "[debug:transcript] final [demo]: the text". */
+const FINAL_LINE = /\[debug:transcript\] final \[[^\]]*\]: (.*\S)/;
+
+function readPort(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${text}"`);
+  return port;
+}
+
+async function startLocalEmulator(port, script) {
+  let emulatorModule;
+  try {
+    emulatorModule = require('../dist/emulator');
+  } catch (err) {
+    throw new Error(`The emulator is not built (${err.message}). Run "npm run build" first.`);
+  }
+  try {
+    return await emulatorModule.startEmulator({ port, script });
+  } catch (err) {
+    if (err && err.code === 'EADDRINUSE' && port !== 0) return emulatorModule.startEmulator({ port: 0, script });
+    throw err;
+  }
+}
+
+function readScript() {
+  return fs
+    .readFileSync(SAMPLE_SCRIPT, 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function sttDefaults() {
+  try {
+    return { ...require('../dist/nodes/node-config').STT_DEFAULTS };
+  } catch {
+    return {};
+  }
+}
+
+/** The demo flow. The key (when there is one) travels as a credential of the config node, never in the flow. */
+function demoFlow({ endpoint, apiKey }) {
+  const tab = 'gradium-demo-tab';
+  const config = endpoint
+    ? { id: 'gradium-demo-config', type: 'gradium-config', name: 'Local emulator', region: 'custom', endpoint }
+    : { id: 'gradium-demo-config', type: 'gradium-config', name: 'Gradium', region: 'global', endpoint: '' };
+  if (apiKey) config.credentials = { apiKey };
+  const debug = (id, name, x, y, extra) => ({
+    id, type: 'debug', z: tab, name, active: true, tosidebar: true, console: true, tostatus: true,
+    complete: 'payload', targetType: 'msg', statusType: 'auto', statusVal: '', x, y, wires: [], ...extra,
+  });
+  return [
+    { id: tab, type: 'tab', label: 'Gradium demo', info: 'Streams samples/hello.wav to Gradium speech-to-text.' },
+    config,
+    {
+      id: 'gradium-demo-comment', type: 'comment', z: tab, name: 'Speech sample → Gradium → transcripts',
+      info:
+        'Every 20 s the Inject node reads samples/hello.wav (one Buffer, a WAV file) and sends it to the ' +
+        'gradium-stt node with topic "demo". The topic names the stream: each topic is its own Gradium ' +
+        'session, so one node can serve many microphones.\n\n' +
+        'The three outputs are: connected, disconnected, transcript. Transcripts arrive as interim ' +
+        '(the words so far) and final (once the turn ends). Watch them in the Debug sidebar.\n\n' +
+        (endpoint
+          ? 'No GRADIUM_API_KEY was set, so the config node points at the local Gradium emulator, whose ' +
+            'words come from samples/hello.txt. Set GRADIUM_API_KEY and restart to use Gradium itself.'
+          : 'The config node uses the key from GRADIUM_API_KEY.'),
+      x: 230, y: 60, wires: [],
+    },
+    {
+      id: 'gradium-demo-inject', type: 'inject', z: tab, name: 'every 20 s', props: [],
+      repeat: '20', crontab: '', once: true, onceDelay: '1', topic: '', x: 130, y: 140,
+      wires: [['gradium-demo-file']],
+    },
+    {
+      id: 'gradium-demo-file', type: 'file in', z: tab, name: 'hello.wav', filename: SAMPLE_WAV,
+      filenameType: 'str', format: '', chunk: false, sendError: false, encoding: 'none', allProps: false,
+      x: 300, y: 140, wires: [['gradium-demo-topic']],
+    },
+    {
+      id: 'gradium-demo-topic', type: 'change', z: tab, name: 'topic = demo',
+      rules: [{ t: 'set', p: 'topic', pt: 'msg', to: 'demo', tot: 'str' }],
+      x: 470, y: 140, wires: [['gradium-demo-stt']],
+    },
+    {
+      ...sttDefaults(),
+      id: 'gradium-demo-stt', type: 'gradium-stt', z: tab, name: '', gradium: config.id, x: 650, y: 140,
+      wires: [['gradium-demo-connected'], ['gradium-demo-disconnected'], ['gradium-demo-transcript']],
+    },
+    debug('gradium-demo-connected', 'connected', 870, 80, {
+      statusType: 'jsonata', statusVal: '"session " & $string(payload.session)',
+    }),
+    debug('gradium-demo-disconnected', 'disconnected', 880, 140, {
+      statusType: 'jsonata', statusVal: '"closed: " & payload.reason',
+    }),
+    debug('gradium-demo-transcript', 'transcript', 870, 200, {
+      targetType: 'jsonata', complete: '(final ? "final" : "interim") & " [" & topic & "]: " & payload',
+    }),
+  ];
+}
+
+let emulator = null;
+let nodeRed = null;
+let stopping = null;
+
+/** Stops Node-RED (it stops its flows first), then the emulator, then exits with `code`. */
+function shutdown(code) {
+  if (!stopping) {
+    stopping = (async () => {
+      if (nodeRed) await nodeRed.stop();
+      if (emulator) await emulator.close();
+    })().then(
+      () => process.exit(code),
+      (err) => {
+        console.error(`Demo: error while stopping: ${err.message}`);
+        process.exit(code || 1);
+      },
+    );
+  }
+  return stopping;
+}
+
+async function main() {
+  const exitAfterFirstTranscript = process.env.DEMO_EXIT_AFTER_FIRST_TRANSCRIPT === '1';
+  const apiKey = process.env.GRADIUM_API_KEY || '';
+  const nodeRedPort = readPort('DEMO_PORT', 1880);
+
+  // A second Ctrl-C while stopping exits at once.
+  process.on('SIGINT', () => (stopping ? process.exit(130) : shutdown(0)));
+  process.on('SIGTERM', () => shutdown(0));
+
+  if (!apiKey) {
+    emulator = await startLocalEmulator(readPort('DEMO_EMULATOR_PORT', 8765), readScript());
+    console.log(
+      `No GRADIUM_API_KEY set: using the local Gradium emulator at ${emulator.url} ` +
+        `(transcripts come from samples/hello.txt)`,
+    );
+  }
+
+  let firstFinal = null;
+  const sawFinal = new Promise((resolve) => (firstFinal = resolve));
+  try {
+    nodeRed = await startNodeRed({
+      port: nodeRedPort,
+      onLine(line) {
+        process.stdout.write(line + '\n');
+        const m = FINAL_LINE.exec(line);
+        if (m) firstFinal(m[1]);
+      },
+    });
+  } catch (err) {
+    console.error(`Demo: Node-RED did not start${nodeRedPort ? ` on port ${nodeRedPort} (set DEMO_PORT to use another)` : ''}.`);
+    console.error(String(err.message).split('\n')[0]);
+    nodeRed = null;
+    return shutdown(1);
+  }
+  nodeRed.exited.then((info) => {
+    if (!stopping) {
+      console.error(`Demo: Node-RED exited unexpectedly (${info.signal || info.code}).`);
+      nodeRed = null;
+      shutdown(1);
+    }
+  });
+
+  await nodeRed.deploy(demoFlow({ endpoint: emulator ? emulator.url : '', apiKey }));
+  console.log(`Node-RED editor: ${nodeRed.url}/  (the debug sidebar shows the transcripts; Ctrl-C stops)`);
+
+  if (exitAfterFirstTranscript) {
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve(null), FIRST_FINAL_TIMEOUT_MS)));
+    const text = await Promise.race([sawFinal, timedOut]);
+    clearTimeout(timer);
+    if (text === null) {
+      console.error(`Demo: no final transcript within ${FIRST_FINAL_TIMEOUT_MS / 1000} s.`);
+      return shutdown(1);
+    }
+    console.log(`Demo: first final transcript: ${text}`);
+    return shutdown(0);
+  }
+}
+
+main().catch((err) => {
+  console.error(`Demo failed: ${err && err.message ? err.message : err}`);
+  shutdown(1);
+});
