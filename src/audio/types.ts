@@ -5,7 +5,7 @@
 import type { InputFormat } from '../gradium/protocol';
 import type { Encoding, SampleFormat } from '../nodes/node-config';
 
-export type { Encoding, SampleFormat };
+export type { Encoding, SampleFormat, InputFormat };
 
 /** How the bytes of a payload are to be read. `auto` sniffs WAV (RIFF) and Ogg by magic bytes. */
 export interface AudioFormat {
@@ -24,4 +24,13 @@ export interface AudioFrame {
 /** Thrown for a payload that cannot be audio; the message names what came and what is accepted. */
 export class AudioInputError extends Error {
   override readonly name = 'AudioInputError';
+}
+
+export interface AudioPipelineOptions {
+  /** The node's defaults, used for raw PCM and G.711 payloads unless `msg.format` overrides them. */
+  format: AudioFormat;
+  /** Called at most once per kind of event (header change, conversion, dropped bytes). */
+  onWarning?: (message: string) => void;
+  /** Resample everything (except Ogg Opus) to this native PCM rate, e.g. 16000. */
+  targetRate?: number;
 }
