@@ -7,17 +7,17 @@ export class TypedEmitter<E extends EventMap> {
   private readonly emitter = new EventEmitter();
 
   on<K extends keyof E & string>(event: K, listener: E[K]): this {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    this.emitter.on(event, listener as unknown as (...args: unknown[]) => void);
     return this;
   }
 
   once<K extends keyof E & string>(event: K, listener: E[K]): this {
-    this.emitter.once(event, listener as (...args: unknown[]) => void);
+    this.emitter.once(event, listener as unknown as (...args: unknown[]) => void);
     return this;
   }
 
   off<K extends keyof E & string>(event: K, listener: E[K]): this {
-    this.emitter.off(event, listener as (...args: unknown[]) => void);
+    this.emitter.off(event, listener as unknown as (...args: unknown[]) => void);
     return this;
   }
 

@@ -3,6 +3,8 @@
  * names and default values in its `defaults`; test/editor/defaults.test.ts keeps the two in step.
  */
 
+import type { Node } from 'node-red';
+
 export const REGIONS = ['global', 'eu', 'us', 'custom'] as const;
 export type Region = (typeof REGIONS)[number];
 
@@ -16,6 +18,14 @@ export interface GradiumConfigProps {
 
 export interface GradiumConfigCredentials {
   apiKey?: string;
+}
+
+/** The runtime side of a deployed gradium-config node, as gradium-stt sees it. */
+export interface GradiumConfigNode extends Node<GradiumConfigCredentials> {
+  region: string;
+  endpoint: string;
+  /** URL and key for a new session. Throws GradiumError (category auth/config) when either is missing. */
+  connection(): { url: string; apiKey: string };
 }
 
 export const ENCODINGS = ['auto', 'pcm', 'wav', 'opus', 'ulaw', 'alaw'] as const;

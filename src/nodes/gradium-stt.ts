@@ -1,0 +1,148 @@
+/**
+ * `gradium-stt`: translates between Node-RED messages and the stream layer. Input messages become audio,
+ * actions and settings for a StreamManager; its events become messages on the three outputs
+ * (connected, disconnected, transcript) and the node's status.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { validateFormatOverride } from '../audio';
+import type { GradiumError } from '../gradium/errors';
+import type { StreamSettings } from '../streams/settings';
+import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
+import type { GradiumConfigNode, GradiumSttProps } from './node-config';
+import { describe, formatFromConfig, InputError, isNoAudio, num, settingsFromConfig } from './stt-input';
+import { SttStatus } from './stt-status';
+
+type SttDef = NodeDef & GradiumSttProps;
+
+/** Properties of the input message that are instructions to this node, not data to carry along. */
+const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', '_msgid', 'topic']);
+const ACTIONS = ['start', 'flush', 'stop'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** How long a redeploy waits for the last finals before closing sockets (Node-RED waits 15 s at most). */
+const CLOSE_BUDGET_MS = 5000;
+
+/** Hidden setting `gradiumSttTesting` (settings.js or the test helper): short session caps, quick backoff. */
+function testingOverrides(RED: NodeAPI): Partial<StreamManagerOptions> {
+  const value = (RED.settings as unknown as Record<string, unknown>).gradiumSttTesting;
+  return value && typeof value === 'object' ? (value as Partial<StreamManagerOptions>) : {};
+}
+
+export = function register(RED: NodeAPI): void {
+  function GradiumStt(this: Node, def: SttDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
+    const keyProperty = (def.keyProperty || 'topic').trim();
+    const status = new SttStatus(node, RED._.bind(RED));
+
+    let settings: StreamSettings;
+    try {
+      settings = settingsFromConfig(def);
+    } catch (err) {
+      status.fatal('config');
+      node.error(`Invalid configuration: ${(err as Error).message}`);
+      node.on('input', (_msg, _send, done) => done(new Error(`gradium-stt is misconfigured: ${(err as Error).message}`)));
+      return;
+    }
+    if (!config) {
+      status.fatal('noConfig');
+      node.on('input', (_msg, _send, done) => done(new Error('gradium-stt has no gradium-config node selected.')));
+      return;
+    }
+
+    const manager = new StreamManager<NodeMessageInFlow>({
+      settings,
+      format: formatFromConfig(def),
+      maxStreams: Math.max(1, Math.floor(num(def.maxStreams, 50))),
+      connection: () => config.connection(),
+      ...testingOverrides(RED),
+    });
+    status.attach(manager);
+
+    /** Output message: the stream's latest input msg (minus audio and instructions), topic = key. */
+    function outMessage(key: string, context: NodeMessageInFlow | undefined, extra: Record<string, unknown>): NodeMessage {
+      const out: Record<string, unknown> = {};
+      if (context) {
+        for (const k of Object.keys(context)) if (!CONTROL_PROPS.has(k)) out[k] = (context as Record<string, unknown>)[k];
+      }
+      out.topic = key;
+      return Object.assign(out, extra) as NodeMessage;
+    }
+
+    manager.on('connected', (key, payload, ctx) => node.send([outMessage(key, ctx, { payload }), null, null]));
+    manager.on('disconnected', (key, payload, ctx) => node.send([null, outMessage(key, ctx, { payload }), null]));
+    manager.on('transcript', (key, t, ctx) =>
+      node.send([null, null, outMessage(key, ctx, { payload: t.text, final: t.final, transcript: t })]),
+    );
+    manager.on('failed', (key, err: GradiumError, ctx) => {
+      node.error(`stream "${key}": ${err.message}`, outMessage(key, ctx, { payload: err.message, code: err.code }));
+    });
+    manager.on('warning', (_key, message) => node.warn(message));
+
+    function keyOf(msg: NodeMessageInFlow): string {
+      const v = RED.util.getMessageProperty(msg, keyProperty) as unknown;
+      if (v === undefined || v === null) return '';
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      throw new InputError(`msg.${keyProperty} (the stream key): got ${describe(v)}; expected a string or number.`);
+    }
+
+    function actionOf(msg: Record<string, unknown>): Action | undefined {
+      const a = msg.action;
+      if (a === undefined || a === null || a === '') return undefined;
+      if (typeof a === 'string' && (ACTIONS as readonly string[]).includes(a)) return a as Action;
+      throw new InputError(`msg.action: got ${describe(a)}; expected "start", "flush" or "stop".`);
+    }
+
+    // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
+    node.on('input', (msg, _send, done) => {
+      try {
+        const m = msg as NodeMessageInFlow & Record<string, unknown>;
+        const key = keyOf(msg);
+        if (m.reset !== undefined && m.reset !== false) {
+          const hasKey = RED.util.getMessageProperty(msg, keyProperty) !== undefined;
+          manager.reset(hasKey ? key : undefined);
+          done();
+          return;
+        }
+        if (m.settings !== undefined) manager.updateSettings(m.settings);
+        const action = actionOf(m);
+        if (m.format !== undefined) validateFormatOverride(m.format);
+        const hasAudio = !isNoAudio(m.payload);
+        if (action === 'start') manager.start(key, msg);
+        if (hasAudio) {
+          manager.pushAudio(key, m.payload, m.format, msg);
+        } else if (!action && m.settings === undefined) {
+          throw new InputError(
+            `msg.payload: got ${describe(m.payload)}; expected audio (Buffer, Uint8Array, Int16Array, Float32Array, base64 string or WAV) or msg.action / msg.settings / msg.reset.`,
+          );
+        }
+        if (action === 'flush') manager.flush(key, msg);
+        if (action === 'stop') manager.stop(key, msg);
+        done();
+      } catch (err) {
+        done(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      manager.closeAll(CLOSE_BUDGET_MS).then(
+        () => {
+          status.detach();
+          manager.removeAllListeners();
+          done();
+        },
+        () => done(),
+      );
+    });
+  }
+
+  RED.nodes.registerType('gradium-stt', GradiumStt, {
+    settings: {
+      // Hidden knobs for tests and the benchmark: short session caps, quick backoff.
+      gradiumSttTesting: { value: undefined, exportable: false },
+    },
+  });
+};
+

@@ -1,0 +1,88 @@
+/**
+ * The one place that sets the status of a gradium-stt node. Derived from the manager's summary on every
+ * change, throttled so hundreds of streams producing words do not flood the editor.
+ */
+import type { Node, NodeStatus } from 'node-red';
+import type { StreamManager } from '../streams/stream-manager';
+import type { GradiumErrorCategory } from '../gradium/errors';
+
+type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+const THROTTLE_MS = 250;
+const NS = 'gradium-stt.status.';
+
+const ERROR_KEYS: Record<GradiumErrorCategory, string> = {
+  auth: 'error.invalidKey',
+  'no-credit': 'error.noCredit',
+  config: 'error.config',
+  transient: 'error.unreachable',
+};
+
+export class SttStatus {
+  private manager: StreamManager<unknown> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private last = '';
+  private readonly onChange = (): void => this.schedule();
+
+  constructor(
+    private readonly node: Node,
+    private readonly t: Translate,
+  ) {
+    this.set({ fill: 'grey', shape: 'ring', text: NS + 'idle' });
+  }
+
+  attach<C>(manager: StreamManager<C>): void {
+    this.manager = manager as unknown as StreamManager<unknown>;
+    manager.on('changed', this.onChange);
+  }
+
+  /** Node cannot run at all (bad configuration, no config node). */
+  fatal(kind: 'config' | 'noConfig'): void {
+    this.set({ fill: 'red', shape: 'ring', text: NS + 'error.' + kind });
+  }
+
+  detach(): void {
+    this.manager?.off('changed', this.onChange);
+    this.manager = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.node.status({});
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.refresh();
+    }, THROTTLE_MS);
+  }
+
+  private refresh(): void {
+    const m = this.manager;
+    if (!m) return;
+    const s = m.summary();
+    if (s.blocked) {
+      this.set({ fill: 'red', shape: 'ring', text: this.t(NS + ERROR_KEYS[s.blocked.category]) });
+    } else if (s.streams === 0) {
+      this.set({ fill: 'grey', shape: 'ring', text: NS + 'idle' });
+    } else if (s.open > 0) {
+      const heard = s.lastHeard ? ' · ' + truncate(s.lastHeard, 40) : '';
+      this.set({ fill: 'green', shape: 'dot', text: this.t(NS + 'listening', { count: s.open }) + heard });
+    } else if (s.backoff > 0) {
+      this.set({ fill: 'yellow', shape: 'ring', text: this.t(NS + 'retry', { seconds: '…' }) });
+    } else {
+      this.set({ fill: 'yellow', shape: 'ring', text: NS + 'connecting' });
+    }
+  }
+
+  private set(status: NodeStatus): void {
+    const key = `${status.fill}|${status.shape}|${status.text}`;
+    if (key === this.last) return;
+    this.last = key;
+    this.node.status(status);
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
+}

@@ -1,0 +1,321 @@
+/**
+ * One Gradium session inside a stream: sends audio, gathers the words of the current turn, ends turns
+ * (flush → flushed → grace → one final), and tells the stream how it ended. The stream owns the run's life:
+ * several runs of one stream can overlap briefly (the old one draining while the new one already streams).
+ */
+import type { AudioFrame } from '../audio/types';
+import { GradiumSession } from '../gradium/session';
+import type { GradiumError } from '../gradium/errors';
+import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gradium/protocol';
+import { sameFlushId } from '../gradium/protocol';
+import { TurnDetector } from '../gradium/turn-detector';
+import { TypedEmitter } from '../gradium/typed-emitter';
+import type { EndOfTurn, Transcript, Word } from './events';
+import { jsonConfigOf, type StreamSettings } from './settings';
+
+/** Where a run is in its life (the stream's status is derived from these). */
+export const RunState = {
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  /** Ending: waiting for the last final before end_of_stream. */
+  FLUSHING: 'flushing',
+  /** end_of_stream sent (or socket closing), waiting for the close. */
+  CLOSING: 'closing',
+  CLOSED: 'closed',
+} as const;
+export type RunState = (typeof RunState)[keyof typeof RunState];
+
+export interface RunOptions {
+  url: string;
+  apiKey: string;
+  session: number;
+  inputFormat: InputFormat;
+  sampleRate: number;
+  settings: StreamSettings;
+  /** Stream time (s) at which this run's audio starts: word times are reported on the stream's clock. */
+  timeOffsetS: number;
+  /** Words of an unfinished turn from a run that died: they start this run's turn. */
+  carriedWords: Word[];
+  handshakeTimeoutMs: number;
+  now: () => number;
+}
+
+export interface RunEnd {
+  error: GradiumError | null;
+  code: number;
+  message: string;
+  audioSeconds: number;
+  /** Audio sent but never acknowledged by a `step`: to be replayed by the next run. */
+  unacked: AudioFrame[];
+  /** Words of the turn in progress when the run died (empty after an orderly end). */
+  pendingWords: Word[];
+  /** Seconds of audio acknowledged by Gradium (for the next run's clock). */
+  ackedSeconds: number;
+}
+
+export type RunEvents = {
+  ready: (ready: ReadyMessage) => void;
+  transcript: (t: Transcript) => void;
+  /** A final was emitted (or a turn ended with no words): the stream may rotate now. */
+  turnEnded: () => void;
+  warning: (message: string) => void;
+  ended: (end: RunEnd) => void;
+};
+
+interface PendingFinal {
+  flushId: number | null;
+  endOfTurn: EndOfTurn;
+  speechEndedAt: number;
+  flushTimer: NodeJS.Timeout | null;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+export class SessionRun extends TypedEmitter<RunEvents> {
+  private readonly gradium: GradiumSession;
+  private readonly detector: TurnDetector;
+  private settings: StreamSettings;
+  private words: Word[];
+  private pending: PendingFinal | null = null;
+  /** Set by finish(): after the final, send end_of_stream. */
+  private endingTurn: EndOfTurn | null = null;
+  private stateValue: RunState = RunState.CONNECTING;
+  private readonly unacked: AudioFrame[] = [];
+  private unackedHead = 0;
+  private sentMs = 0;
+  private ackedMs = 0;
+  private sentEndMs: number[] = [];
+  private delayS: number;
+  ready: ReadyMessage | null = null;
+
+  constructor(private readonly options: RunOptions) {
+    super();
+    this.settings = options.settings;
+    this.delayS = options.settings.delayInFrames * 0.08;
+    this.words = [...options.carriedWords];
+    this.detector = new TurnDetector(ruleOf(options.settings));
+    if (this.words.length > 0) this.detector.onWord();
+    this.gradium = new GradiumSession({
+      url: options.url,
+      apiKey: options.apiKey,
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      setup: {
+        model: options.settings.model,
+        inputFormat: options.inputFormat,
+        jsonConfig: jsonConfigOf(options.settings),
+      },
+    });
+    this.gradium.on('ready', this.onReady);
+    this.gradium.on('text', this.onText);
+    this.gradium.on('end_text', (m) => this.onEndText(m.stop_s));
+    this.gradium.on('step', this.onStep);
+    this.gradium.on('flushed', this.onFlushed);
+    this.gradium.on('warning', (m) => this.emit('warning', m));
+    this.gradium.on('close', (c) => this.onClose(c.code, c.reason, c.error));
+    this.gradium.connect();
+  }
+
+  get state(): RunState {
+    return this.stateValue;
+  }
+
+  get session(): number {
+    return this.options.session;
+  }
+
+  get audioSeconds(): number {
+    return this.sentMs / 1000;
+  }
+
+  get bufferedAmount(): number {
+    return this.gradium.bufferedAmount;
+  }
+
+  /** Can take audio now (Gradium accepts audio before `ready`). */
+  get canSend(): boolean {
+    return (this.stateValue === RunState.CONNECTING || this.stateValue === RunState.OPEN) && this.gradium.canSend;
+  }
+
+  get requestId(): string {
+    return this.ready?.request_id ?? '';
+  }
+
+  send(frame: AudioFrame): boolean {
+    if (!this.canSend || !this.gradium.sendAudio(frame.data)) return false;
+    this.sentMs += frame.durationMs;
+    this.unacked.push(frame);
+    this.sentEndMs.push(this.sentMs);
+    return true;
+  }
+
+  updateTurnSettings(settings: StreamSettings): void {
+    this.settings = { ...this.settings, ...pickTurnFields(settings) };
+    this.detector.setRule(ruleOf(this.settings));
+  }
+
+  /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
+  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.now()): void {
+    if (this.pending || this.stateValue === RunState.CLOSING || this.stateValue === RunState.CLOSED) return;
+    this.detector.reset();
+    const flushId = this.gradium.flush();
+    this.pending = { flushId, endOfTurn, speechEndedAt, flushTimer: null, graceTimer: null };
+    if (flushId === null) {
+      // Socket not open yet: nothing can be pending on the server side beyond what we have.
+      this.startGrace();
+      return;
+    }
+    this.pending.flushTimer = setTimeout(() => {
+      this.emit('warning', `Gradium did not answer flush ${flushId} within ${this.settings.flushTimeout} ms; emitting what was heard.`);
+      this.startGrace();
+    }, this.settings.flushTimeout);
+  }
+
+  /** Orderly end: last final (endOfTurn given), then end_of_stream and close. */
+  finish(endOfTurn: EndOfTurn): void {
+    if (this.stateValue === RunState.CLOSED || this.stateValue === RunState.CLOSING || this.endingTurn) return;
+    this.endingTurn = endOfTurn;
+    if (this.stateValue !== RunState.CONNECTING || this.gradium.canSend) this.stateValue = RunState.FLUSHING;
+    if (this.pending) {
+      // A turn end is in flight: it becomes the last one.
+      this.pending.endOfTurn = endOfTurn === 'stop' || endOfTurn === 'idle' ? this.pending.endOfTurn : endOfTurn;
+      return;
+    }
+    this.endTurn(endOfTurn);
+  }
+
+  /** Close at once: no final, no end_of_stream (reset, shutdown out of time). */
+  abort(): void {
+    this.clearPending();
+    this.words = [];
+    this.gradium.close();
+  }
+
+  private readonly onReady = (ready: ReadyMessage): void => {
+    this.ready = ready;
+    this.delayS = ready.delay_in_frames * 0.08;
+    if (this.stateValue === RunState.CONNECTING) this.stateValue = RunState.OPEN;
+    this.emit('ready', ready);
+  };
+
+  private readonly onText = (m: TextMessage): void => {
+    const start = Math.max(0, this.options.timeOffsetS + m.start_s - this.delayS);
+    this.words.push({ text: m.text, start: round3(start), end: null });
+    this.detector.onWord();
+    if (this.settings.interim && !this.pending) this.emit('transcript', this.transcript(false));
+  };
+
+  private onEndText(stopS: number): void {
+    const last = this.words[this.words.length - 1];
+    if (last && last.end === null) last.end = round3(Math.max(last.start, this.options.timeOffsetS + stopS - this.delayS));
+  }
+
+  private readonly onStep = (step: StepMessage): void => {
+    this.acknowledge(step.total_duration_s * 1000);
+    if (this.settings.turnMode !== 'vad' || this.pending || this.endingTurn) return;
+    if (this.detector.onStep(step)) this.endTurn('vad');
+  };
+
+  private readonly onFlushed = (flushId: number | string): void => {
+    const p = this.pending;
+    if (!p || p.flushId === null || !sameFlushId(flushId, p.flushId)) return;
+    this.startGrace();
+  };
+
+  /** Trailing words can follow `flushed` by a few ms (protocol reference §4.4): wait a little. */
+  private startGrace(): void {
+    const p = this.pending;
+    if (!p || p.graceTimer) return;
+    if (p.flushTimer) clearTimeout(p.flushTimer);
+    p.flushTimer = null;
+    p.graceTimer = setTimeout(() => this.emitFinal(), this.settings.finalGrace);
+  }
+
+  private emitFinal(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.clearPending();
+    if (this.words.length > 0) {
+      const t = this.transcript(true);
+      t.endOfTurn = p.endOfTurn;
+      t.latencyMs = Math.max(0, Math.round(this.options.now() - p.speechEndedAt));
+      this.words = [];
+      this.emit('transcript', t);
+    }
+    this.emit('turnEnded');
+    if (this.endingTurn) {
+      this.stateValue = RunState.CLOSING;
+      this.gradium.endOfStream();
+    }
+  }
+
+  private clearPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    if (p.flushTimer) clearTimeout(p.flushTimer);
+    if (p.graceTimer) clearTimeout(p.graceTimer);
+    this.pending = null;
+  }
+
+  private transcript(final: boolean): Transcript {
+    const words = this.words.map((w) => ({ ...w }));
+    const first = words[0];
+    const last = words[words.length - 1];
+    return {
+      text: words.map((w) => w.text).join(' '),
+      final,
+      words,
+      start: first ? first.start : null,
+      end: last ? (last.end ?? last.start) : null,
+      session: this.options.session,
+      requestId: this.requestId,
+      language: this.settings.language,
+    };
+  }
+
+  /** Gradium has processed audio up to `ms` (step.total_duration_s): forget what it surely has. */
+  private acknowledge(ms: number): void {
+    this.ackedMs = Math.max(this.ackedMs, ms);
+    while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
+      this.unackedHead += 1;
+    }
+    if (this.unackedHead > 64) {
+      this.unacked.splice(0, this.unackedHead);
+      this.sentEndMs.splice(0, this.unackedHead);
+      this.unackedHead = 0;
+    }
+  }
+
+  private onClose(code: number, reason: string, error: GradiumError | null): void {
+    const orderly = error === null;
+    // A turn waiting for its final when the socket died: emit what was heard rather than lose it.
+    if (!orderly && this.pending && this.words.length > 0) this.emitFinal();
+    this.clearPending();
+    const wasEnding = this.endingTurn !== null;
+    this.stateValue = RunState.CLOSED;
+    const end: RunEnd = {
+      error,
+      code,
+      message: error ? error.message : reason || (wasEnding ? 'session ended' : 'closed'),
+      audioSeconds: this.sentMs / 1000,
+      unacked: orderly ? [] : this.unacked.slice(this.unackedHead),
+      pendingWords: orderly ? [] : this.words,
+      ackedSeconds: Math.min(this.ackedMs, this.sentMs) / 1000,
+    };
+    this.words = [];
+    this.emit('ended', end);
+    this.removeAllListeners();
+  }
+}
+
+function ruleOf(s: StreamSettings): { horizonS: number; threshold: number; steps: number } {
+  return { horizonS: s.vadHorizon, threshold: s.vadThreshold, steps: s.vadSteps };
+}
+
+function pickTurnFields(s: StreamSettings): Partial<StreamSettings> {
+  const { turnMode, vadHorizon, vadThreshold, vadSteps, flushTimeout, finalGrace, interim } = s;
+  return { turnMode, vadHorizon, vadThreshold, vadSteps, flushTimeout, finalGrace, interim };
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+

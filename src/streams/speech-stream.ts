@@ -1,0 +1,423 @@
+/**
+ * One stream (one key, one microphone): audio in through its AudioPipeline, out to a chain of Gradium
+ * sessions (runs). Handles buffering while connecting, reconnects with backoff, rotation before Gradium's
+ * 300 s cap, settings changes and the end of the stream. Never loses audio silently: what a bound drops is
+ * counted in `droppedAudioMs`.
+ */
+import type { AudioFrame } from '../audio/types';
+import type { InputFormat, ReadyMessage } from '../gradium/protocol';
+import { SESSION_CAP_SECONDS } from '../gradium/protocol';
+import { GradiumError } from '../gradium/errors';
+import { TypedEmitter } from '../gradium/typed-emitter';
+import { Backoff, type BackoffOptions } from './backoff';
+import type { ConnectedPayload, DisconnectReason, DisconnectedPayload, EndOfTurn, Transcript, Word } from './events';
+import { FrameQueue } from './frame-queue';
+import { LatencyTracker } from './latency-tracker';
+import { RunState, SessionRun, type RunEnd } from './session-run';
+import { needsNewSession, type StreamSettings } from './settings';
+
+export const StreamState = {
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  /** Waiting to reconnect after an unexpected close. */
+  BACKOFF: 'backoff',
+  /** stop/idle/redeploy: draining the last audio and final. */
+  ENDING: 'ending',
+  ENDED: 'ended',
+} as const;
+export type StreamState = (typeof StreamState)[keyof typeof StreamState];
+
+export interface Connection {
+  url: string;
+  apiKey: string;
+}
+
+export interface StreamOptions {
+  key: string;
+  settings: StreamSettings;
+  inputFormat: InputFormat;
+  sampleRate: number;
+  connection: () => Connection;
+  backoff: BackoffOptions;
+  /** Gradium's session cap; rotation happens before it. */
+  sessionCapSeconds?: number;
+  handshakeTimeoutMs?: number;
+  /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
+  maxBufferedBytes?: number;
+  now?: () => number;
+}
+
+export type StreamEvents = {
+  connected: (p: ConnectedPayload) => void;
+  disconnected: (p: DisconnectedPayload) => void;
+  transcript: (t: Transcript) => void;
+  /** A failure that ends the stream (not retried): key refused, bad setting, out of retries. */
+  failed: (err: GradiumError) => void;
+  warning: (message: string) => void;
+  state: (s: StreamState) => void;
+  ended: () => void;
+};
+
+const PUMP_RETRY_MS = 50;
+
+export class SpeechStream extends TypedEmitter<StreamEvents> {
+  readonly key: string;
+  private settings: StreamSettings;
+  private readonly queue: FrameQueue;
+  private active: SessionRun | null = null;
+  private readonly retiring = new Set<SessionRun>();
+  private readonly backoff: Backoff;
+  private readonly latency = new LatencyTracker();
+  private stateValue: StreamState = StreamState.IDLE;
+  private sessionCount = 0;
+  private reconnects = 0;
+  private timeOffsetS = 0;
+  private carriedWords: Word[] = [];
+  private backoffTimer: NodeJS.Timeout | null = null;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
+  private rotateAtTurn = false;
+  private droppedWarned = false;
+  private readonly capS: number;
+  private readonly now: () => number;
+  lastHeard = '';
+
+  constructor(private readonly options: StreamOptions) {
+    super();
+    this.key = options.key;
+    this.settings = options.settings;
+    this.queue = new FrameQueue(options.settings.bufferSeconds * 1000);
+    this.backoff = new Backoff(options.backoff);
+    this.capS = options.sessionCapSeconds ?? SESSION_CAP_SECONDS;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  get state(): StreamState {
+    return this.stateValue;
+  }
+
+  get droppedAudioMs(): number {
+    return this.queue.droppedMs;
+  }
+
+  get inputFormat(): InputFormat {
+    return this.options.inputFormat;
+  }
+
+  /** Open a session now (action start), without audio. */
+  open(): void {
+    this.touch();
+    this.ensureRun();
+  }
+
+  pushFrames(frames: AudioFrame[]): void {
+    if (this.stateValue === StreamState.ENDED) return;
+    this.touch();
+    for (const f of frames) {
+      if (this.queue.length === 0 && this.active?.canSend && this.active.bufferedAmount < this.maxBuffered()) {
+        if (this.active.send(f)) {
+          this.afterSend();
+          continue;
+        }
+      }
+      this.enqueue(f);
+    }
+    this.ensureRun();
+    this.pump();
+  }
+
+  /** End the current turn now: final out, keep streaming. */
+  flushTurn(): void {
+    this.active?.endTurn('flush');
+  }
+
+  /** End the stream: last audio, final, end_of_stream, close. */
+  stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
+    if (this.ending || this.stateValue === StreamState.ENDED) return;
+    this.ending = { endOfTurn, reason };
+    this.clearIdle();
+    if (!this.active && this.stateValue !== StreamState.BACKOFF) {
+      this.maybeEnd();
+      return;
+    }
+    this.setState(StreamState.ENDING);
+    this.pump();
+  }
+
+  /** Drop everything at once: no final (reset), or out of time at shutdown. */
+  abort(reason: DisconnectReason): void {
+    if (this.stateValue === StreamState.ENDED) return;
+    this.ending = { endOfTurn: 'stop', reason };
+    this.clearTimers();
+    this.queue.clear();
+    this.carriedWords = [];
+    const runs = [...this.retiring, ...(this.active ? [this.active] : [])];
+    for (const run of runs) run.abort();
+    this.maybeEnd();
+  }
+
+  applySettings(update: Partial<StreamSettings>, next: StreamSettings): void {
+    const newSession = needsNewSession(update, this.settings);
+    this.settings = next;
+    this.queue.setLimit(next.bufferSeconds * 1000);
+    if (this.idleTimer) this.touch();
+    if (!this.active) return;
+    if (newSession) this.rotate('settings');
+    else this.active.updateTurnSettings(next);
+  }
+
+  private maxBuffered(): number {
+    return this.options.maxBufferedBytes ?? 512 * 1024;
+  }
+
+  private enqueue(f: AudioFrame): void {
+    const dropped = this.queue.push(f);
+    if (dropped > 0 && !this.droppedWarned) {
+      this.droppedWarned = true;
+      this.emit(
+        'warning',
+        `stream "${this.key}": audio buffer full (${this.settings.bufferSeconds} s), dropping the oldest audio; the total is reported as droppedAudioMs.`,
+      );
+    }
+  }
+
+  private touch(): void {
+    if (this.ending) return;
+    this.clearIdle();
+    const ms = this.settings.idleTimeout;
+    if (ms > 0) this.idleTimer = setTimeout(() => this.stop('idle', 'idle'), ms);
+  }
+
+  private ensureRun(): void {
+    if (this.active || this.ending || this.stateValue === StreamState.BACKOFF || this.stateValue === StreamState.ENDED) return;
+    this.startRun();
+  }
+
+  private startRun(): void {
+    let connection: Connection;
+    try {
+      connection = this.options.connection();
+    } catch (err) {
+      this.fail(err instanceof GradiumError ? err : new GradiumError('network', (err as Error).message, null, 'config'));
+      return;
+    }
+    this.sessionCount += 1;
+    const run = new SessionRun({
+      url: connection.url,
+      apiKey: connection.apiKey,
+      session: this.sessionCount,
+      inputFormat: this.options.inputFormat,
+      sampleRate: this.options.sampleRate,
+      settings: this.settings,
+      timeOffsetS: this.timeOffsetS,
+      carriedWords: this.carriedWords,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
+      now: this.now,
+    });
+    this.carriedWords = [];
+    this.active = run;
+    this.rotateAtTurn = false;
+    run.on('ready', (ready) => this.onRunReady(run, ready));
+    run.on('transcript', (t) => this.onTranscript(t));
+    run.on('turnEnded', () => this.onTurnEnded(run));
+    run.on('warning', (m) => this.emit('warning', `stream "${this.key}": ${m}`));
+    run.on('ended', (end) => this.onRunEnded(run, end));
+    this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
+    this.schedulePump();
+  }
+
+  /** Move queued audio into the active run as far as the socket allows; finish an ending stream once drained. */
+  private pump(): void {
+    const run = this.active;
+    if (!run) return;
+    while (this.queue.length > 0 && run.canSend && run.bufferedAmount < this.maxBuffered()) {
+      const f = this.queue.peek()!;
+      if (!run.send(f)) break;
+      this.queue.shift();
+      this.afterSend();
+      if (this.active !== run) return;
+    }
+    if (this.queue.length > 0) {
+      this.schedulePump();
+      return;
+    }
+    if (this.ending && (run.state === RunState.CONNECTING || run.state === RunState.OPEN)) {
+      // Still connecting: the last audio and the final must go through this run, so wait for it.
+      if (run.canSend) run.finish(this.ending.endOfTurn);
+      else this.schedulePump();
+    }
+  }
+
+  private schedulePump(): void {
+    if (this.pumpTimer) return;
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = null;
+      this.pump();
+    }, PUMP_RETRY_MS);
+  }
+
+  private afterSend(): void {
+    const run = this.active;
+    if (!run || this.ending) return;
+    const seconds = run.audioSeconds;
+    const forceAt = this.capS - Math.min(10, this.capS * 0.1);
+    if (seconds >= forceAt) this.rotate('rotation');
+    else if (seconds >= this.capS * 0.8) this.rotateAtTurn = true;
+  }
+
+  /** Replace the active run by a fresh one; the old one ends its turn and closes on its own. */
+  private rotate(reason: 'rotation' | 'settings'): void {
+    const old = this.active;
+    if (!old) return;
+    this.retiring.add(old);
+    this.active = null;
+    this.timeOffsetS += old.audioSeconds;
+    old.finish(reason);
+    this.pendingReasons.set(old, reason);
+    this.startRun();
+  }
+
+  private readonly pendingReasons = new Map<SessionRun, DisconnectReason>();
+
+  private onRunReady(run: SessionRun, ready: ReadyMessage): void {
+    if (run !== this.active) return;
+    this.backoff.reset();
+    if (!this.ending) this.setState(StreamState.OPEN);
+    this.emit('connected', {
+      session: run.session,
+      requestId: ready.request_id,
+      model: this.settings.model,
+      language: this.settings.language,
+      inputFormat: this.options.inputFormat,
+      sampleRate: this.options.sampleRate,
+      delayInFrames: ready.delay_in_frames,
+      reconnects: this.reconnects,
+    });
+    this.pump();
+  }
+
+  private onTranscript(t: Transcript): void {
+    if (t.final && t.latencyMs !== undefined) this.latency.add(t.latencyMs);
+    if (t.text) this.lastHeard = t.text;
+    this.emit('transcript', t);
+  }
+
+  private onTurnEnded(run: SessionRun): void {
+    if (run === this.active && this.rotateAtTurn && !this.ending) this.rotate('rotation');
+  }
+
+  private onRunEnded(run: SessionRun, end: RunEnd): void {
+    const wasActive = run === this.active;
+    const retiredFor = this.pendingReasons.get(run);
+    this.pendingReasons.delete(run);
+    this.retiring.delete(run);
+    if (wasActive) this.active = null;
+
+    let reason: DisconnectReason;
+    let willReconnect = false;
+    let retryInMs: number | null = null;
+    const error = end.error;
+    if (retiredFor) reason = error ? errorReason(error) : retiredFor;
+    else if (!error) reason = this.ending ? this.ending.reason : 'closed';
+    else reason = errorReason(error);
+
+    if (wasActive && error) {
+      if (error.retryable && !this.backoff.exhausted && this.stateValue !== StreamState.ENDED && !(this.ending && this.ending.reason === 'reset')) {
+        willReconnect = true;
+        retryInMs = this.backoff.next();
+        this.reconnects += 1;
+        this.timeOffsetS += end.ackedSeconds;
+        this.carriedWords = end.pendingWords;
+        const dropped = this.queue.unshiftAll(end.unacked);
+        if (dropped > 0) this.enqueueWarn();
+      }
+    } else if (wasActive && !error) {
+      this.timeOffsetS += end.audioSeconds;
+    }
+
+    this.emit('disconnected', {
+      session: run.session,
+      reason,
+      code: error?.code ?? end.code,
+      message: end.message,
+      willReconnect,
+      retryInMs,
+      audioSeconds: round3(end.audioSeconds),
+      droppedAudioMs: Math.round(this.queue.droppedMs),
+      latency: this.latency.summary(),
+    });
+
+    if (wasActive && error && !willReconnect) {
+      if (this.ending?.reason !== 'reset') this.emit('failed', error);
+      this.queue.clear();
+      this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
+    }
+    if (willReconnect && retryInMs !== null) {
+      this.setState(StreamState.BACKOFF);
+      this.backoffTimer = setTimeout(() => {
+        this.backoffTimer = null;
+        this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
+        this.startRun();
+      }, retryInMs);
+      return;
+    }
+    if (wasActive && !this.ending && !error) {
+      // Gradium closed an idle-looking session on its own: a new one opens with the next audio.
+      this.setState(StreamState.IDLE);
+      if (this.queue.length > 0) this.startRun();
+      return;
+    }
+    this.maybeEnd();
+  }
+
+  private enqueueWarn(): void {
+    if (this.droppedWarned) return;
+    this.droppedWarned = true;
+    this.emit('warning', `stream "${this.key}": audio buffer full while reconnecting; the oldest audio was dropped.`);
+  }
+
+  private fail(error: GradiumError): void {
+    this.emit('failed', error);
+    this.ending = this.ending ?? { endOfTurn: 'stop', reason: 'error' };
+    this.queue.clear();
+    this.maybeEnd();
+  }
+
+  private maybeEnd(): void {
+    if (!this.ending || this.active || this.retiring.size > 0 || this.backoffTimer) return;
+    if (this.stateValue === StreamState.ENDED) return;
+    this.clearTimers();
+    this.setState(StreamState.ENDED);
+    this.emit('ended');
+    this.removeAllListeners();
+  }
+
+  private setState(s: StreamState): void {
+    if (this.stateValue === s) return;
+    this.stateValue = s;
+    this.emit('state', s);
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearIdle();
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+  }
+}
+
+function errorReason(error: GradiumError): DisconnectReason {
+  return error.kind === 'closed' || error.kind === 'network' ? 'closed' : 'error';
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
