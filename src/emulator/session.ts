@@ -1,0 +1,421 @@
+/**
+ * One accepted WebSocket connection speaking the Gradium ASR protocol: setup, ready, audio to steps and
+ * scripted words, flush, end of stream, errors, and the injected faults. Every timer it starts is
+ * cleared when the socket closes, and every send checks that the socket is still open, because clients
+ * (and faults) may drop the connection at any moment.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocket, type RawData } from 'ws';
+import type {
+  AudioMessage,
+  ClientMessage,
+  FlushMessage,
+  JsonConfig,
+  ServerMessage,
+  SetupMessage,
+} from '../gradium/protocol';
+import { AudioInput } from './audio-input';
+import { ScriptCursor } from './script-cursor';
+import { checkSetup, type AcceptedSetup } from './setup-check';
+import { FRAME_SECONDS, SpeechTracker } from './speech-tracker';
+import type { EmulatorFaults, EmulatorSession, InvalidFrame } from './types';
+import { WordSchedule, type ScheduledWord } from './word-schedule';
+
+export const BAD_KEY_MESSAGE = 'API key is revoked or expired';
+export const BINARY_FRAME_MESSAGE = 'binary frames are not supported; send JSON audio messages'; // UNCONFIRMED
+export const SESSION_CAP_MESSAGE = 'Session exceeded the maximum duration'; // UNCONFIRMED
+const DEFAULT_SESSION_CAP_SECONDS = 300;
+
+/** Stand-in for every received audio message, so `received` keeps the order without the payloads. */
+const AUDIO_RECORD: AudioMessage = Object.freeze({ type: 'audio', audio: '' }) as AudioMessage;
+
+export interface SessionContext {
+  id: number;
+  apiKeyAccepted: boolean;
+  headers: Record<string, string | string[] | undefined>;
+  faults: EmulatorFaults;
+  record: boolean;
+  /** The emulator-wide script position. */
+  script: ScriptCursor;
+  log: (line: string) => void;
+  onEnd: (session: ProtocolSession) => void;
+}
+
+type Phase = 'awaiting-setup' | 'starting' | 'streaming' | 'ended';
+
+interface Stream {
+  accepted: AcceptedSetup;
+  delayS: number;
+  input: AudioInput;
+  tracker: SpeechTracker;
+  words: WordSchedule;
+  script: ScriptCursor;
+  /** Audio messages processed in this stream (faults count these). */
+  audioProcessed: number;
+}
+
+export class ProtocolSession implements EmulatorSession {
+  readonly id: number;
+  readonly apiKeyAccepted: boolean;
+  readonly headers: Record<string, string | string[] | undefined>;
+  setup?: SetupMessage;
+  config?: JsonConfig;
+  readonly received: ClientMessage[] = [];
+  readonly sent: ServerMessage[] = [];
+  audioMessages = 0;
+  audioBytes = 0;
+  samplesReceived = 0;
+  invalidFrames: InvalidFrame[] = [];
+  wordsSent: string[] = [];
+  closeCode?: number;
+  closed = false;
+
+  private phase: Phase = 'awaiting-setup';
+  private stream: Stream | undefined;
+  /** Messages held while `ready` is delayed or a `flushed` is pending; processed in order afterwards. */
+  private readonly backlog: { msg: ClientMessage; index: number }[] = [];
+  private flushPending = false;
+  private heldWord: ScheduledWord | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closeCodeSent: number | undefined;
+  /** Samples of earlier streams on this socket (close_ws_on_eos: false). */
+  private samplesBefore = 0;
+  private readonly faults: EmulatorFaults;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: Duplex,
+    private readonly ctx: SessionContext,
+  ) {
+    this.id = ctx.id;
+    this.apiKeyAccepted = ctx.apiKeyAccepted;
+    this.headers = ctx.headers;
+    this.faults = { ...ctx.faults };
+  }
+
+  start(): void {
+    this.ws.on('close', (code) => this.onClose(code));
+    this.ws.on('error', (err) => this.ctx.log(`session ${this.id}: socket error: ${err.message}`));
+    if (!this.apiKeyAccepted) {
+      this.fail(1008, BAD_KEY_MESSAGE);
+      return;
+    }
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+  }
+
+  /** Close politely, then cut the socket if the peer does not finish the handshake in time. */
+  shutdown(graceMs: number): void {
+    if (this.closed) return;
+    if (this.phase !== 'ended') this.closeWith(1001, 'emulator shutting down');
+    this.later(graceMs, () => this.ws.terminate());
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.phase === 'ended') return;
+    if (isBinary) {
+      this.fail(1008, BINARY_FRAME_MESSAGE);
+      return;
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(data.toString());
+    } catch {
+      this.fail(1008, 'Invalid message: not JSON'); // UNCONFIRMED
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
+      this.fail(1008, 'Invalid message: expected a JSON object with a string "type"'); // UNCONFIRMED
+      return;
+    }
+    const message = msg as ClientMessage;
+    let index = 0;
+    if (message.type === 'audio') {
+      index = ++this.audioMessages;
+      if (typeof message.audio === 'string') this.audioBytes += Buffer.byteLength(message.audio, 'base64');
+    }
+    if (this.ctx.record) this.received.push(message.type === 'audio' ? AUDIO_RECORD : message);
+    if (this.isHolding()) this.backlog.push({ msg: message, index });
+    else this.dispatch(message, index);
+  }
+
+  private isHolding(): boolean {
+    return this.phase === 'starting' || this.flushPending;
+  }
+
+  private dispatch(msg: ClientMessage, index: number): void {
+    if (this.phase === 'awaiting-setup') {
+      if (msg.type === 'setup') this.handleSetup(msg);
+      else this.fail(1008, `Missing setup message: the first message must have type "setup", got "${String(msg.type)}"`); // UNCONFIRMED text
+      return;
+    }
+    const stream = this.stream;
+    if (this.phase !== 'streaming' || !stream) return;
+    switch (msg.type) {
+      case 'audio':
+        this.handleAudio(stream, msg, index);
+        return;
+      case 'flush':
+        this.handleFlush(stream, msg);
+        return;
+      case 'end_of_stream':
+        this.handleEndOfStream(stream);
+        return;
+      case 'setup':
+        this.fail(1008, 'Setup already received for this session'); // UNCONFIRMED
+        return;
+      default:
+        this.fail(1008, `Unknown message type "${String((msg as { type: unknown }).type)}"`); // UNCONFIRMED
+    }
+  }
+
+  private drainBacklog(): void {
+    while (this.backlog.length > 0 && !this.isHolding() && this.phase !== 'ended') {
+      const next = this.backlog.shift()!;
+      this.dispatch(next.msg, next.index);
+    }
+  }
+
+  // ------------------------------------------------------------------ setup
+
+  private handleSetup(msg: SetupMessage): void {
+    const checked = checkSetup(msg as unknown as Record<string, unknown>, this.faults.requireLanguage !== false);
+    this.setup = msg;
+    if (!checked.ok) {
+      this.fail(checked.code, checked.message);
+      return;
+    }
+    this.config = checked.config;
+    const tracker = new SpeechTracker();
+    const stream: Stream = {
+      accepted: checked,
+      delayS: checked.delayInFrames * FRAME_SECONDS,
+      tracker,
+      words: new WordSchedule(),
+      script: checked.script ? new ScriptCursor(checked.script) : this.ctx.script,
+      audioProcessed: 0,
+      input: new AudioInput(
+        checked.inputFormat,
+        (meanSquare) => this.onFrame(stream, meanSquare),
+        (index, reason) => this.invalidFrames.push({ index, reason }),
+      ),
+    };
+    this.stream = stream;
+    this.ctx.log(
+      `session ${this.id}: setup ${checked.inputFormat} language=${String(checked.config.language)} delay=${checked.delayInFrames}`,
+    );
+    if (this.faults.stopReading) this.stopReading();
+    this.phase = 'starting';
+    const delay = this.faults.connectDelayMs ?? 0;
+    if (delay > 0) this.later(delay, () => this.sendReady(stream));
+    else this.sendReady(stream);
+  }
+
+  private sendReady(stream: Stream): void {
+    if (this.phase !== 'starting') return;
+    this.send({
+      type: 'ready',
+      request_id: randomUUID(),
+      model_name: stream.accepted.modelName,
+      sample_rate: 24000,
+      frame_size: 1920,
+      delay_in_frames: stream.accepted.delayInFrames,
+      text_stream_names: [],
+    });
+    this.phase = 'streaming';
+    this.drainBacklog();
+  }
+
+  /** Pause the TCP socket so the client's writes pile up; ws resumes it on its own, so pause again. */
+  private stopReading(): void {
+    this.socket.pause();
+    this.socket.on('resume', () => setImmediate(() => this.socket.pause()));
+    this.ctx.log(`session ${this.id}: stopped reading the socket (fault)`);
+  }
+
+  // ------------------------------------------------------------------ audio
+
+  private handleAudio(stream: Stream, msg: AudioMessage, index: number): void {
+    if (typeof msg.audio !== 'string') {
+      this.fail(1008, 'Audio message without a base64 string in "audio"'); // UNCONFIRMED
+      return;
+    }
+    const result = stream.input.push(msg.audio, index);
+    this.samplesReceived = stream.input.samples + this.samplesBefore;
+    if (typeof result === 'object') {
+      this.fail(1008, `Invalid audio: ${result.error}`); // UNCONFIRMED
+      return;
+    }
+    if (result === 'halted' || this.phase !== 'streaming') return;
+    stream.audioProcessed++;
+    const { closeAfterFrames, errorAfterFrames } = this.faults;
+    if (closeAfterFrames !== undefined && stream.audioProcessed === closeAfterFrames) {
+      this.ctx.log(`session ${this.id}: abrupt close after ${closeAfterFrames} audio messages (fault)`);
+      this.phase = 'ended';
+      this.ws.terminate();
+    } else if (errorAfterFrames && stream.audioProcessed === errorAfterFrames.frames) {
+      this.fail(errorAfterFrames.code, errorAfterFrames.message);
+    }
+  }
+
+  private onFrame(stream: Stream, meanSquare: number): boolean {
+    if (this.phase === 'ended') return false;
+    const frame = stream.tracker.frames;
+    const endS = (frame + 1) * FRAME_SECONDS;
+    const capS = this.faults.sessionCapSeconds ?? DEFAULT_SESSION_CAP_SECONDS;
+    if (endS > capS + 1e-9) {
+      this.fail(1011, SESSION_CAP_MESSAGE);
+      return false;
+    }
+    const segment = stream.tracker.push(meanSquare);
+    this.sendStep(frame, endS, stream.tracker);
+    if (segment) stream.words.addSegment(segment, stream.script.next());
+    for (const word of stream.words.takeDue(endS - stream.delayS)) this.sendWord(stream, word);
+    return true;
+  }
+
+  private sendStep(frame: number, endS: number, tracker: SpeechTracker): void {
+    const total = roundMs(endS);
+    // Built by hand: this is the one message sent every 80 ms by every session.
+    const json = `{"type":"step","vad":${tracker.vadJson},"step_idx":${frame},"step_duration_s":0.08,"total_duration_s":${total}}`;
+    this.sendRaw(json, () => ({
+      type: 'step',
+      vad: tracker.vad as StepVad,
+      step_idx: frame,
+      step_duration_s: 0.08,
+      total_duration_s: total,
+    }));
+  }
+
+  private sendWord(stream: Stream, word: ScheduledWord): void {
+    this.releaseHeldWord(stream);
+    this.send({ type: 'text', text: word.text, start_s: roundMs(word.startS + stream.delayS), stream_id: 0 });
+    this.wordsSent.push(word.text);
+    if (!word.endsUtterance) this.send({ type: 'end_text', stop_s: roundMs(word.endS + stream.delayS), stream_id: 0 });
+  }
+
+  /** Send every word of the audio so far: pad the partial frame, close the open segment, drain. */
+  private forceOutWords(stream: Stream): ScheduledWord[] | undefined {
+    if (!stream.input.padPartialFrame() || this.phase === 'ended') return undefined;
+    const segment = stream.tracker.closeOpenSegment();
+    if (segment) stream.words.addSegment(segment, stream.script.next());
+    return stream.words.takeAll();
+  }
+
+  // ------------------------------------------------------------------ flush and end of stream
+
+  private handleFlush(stream: Stream, msg: FlushMessage): void {
+    const words = this.forceOutWords(stream);
+    if (!words) return;
+    const lateMs = this.faults.lateTextAfterFlushMs;
+    const late = lateMs !== undefined && !this.faults.dropFlushed ? words.pop() : undefined;
+    for (const word of words) this.sendWord(stream, word);
+    if (this.faults.dropFlushed) return;
+    const answer = (): void => {
+      this.send({ type: 'flushed', flush_id: msg.flush_id });
+      if (late) {
+        this.heldWord = late;
+        this.later(lateMs ?? 0, () => this.releaseHeldWord(stream));
+      }
+    };
+    const delay = this.faults.flushDelayMs ?? 0;
+    if (delay <= 0) {
+      answer();
+      return;
+    }
+    this.flushPending = true;
+    this.later(delay, () => {
+      this.flushPending = false;
+      answer();
+      this.drainBacklog();
+    });
+  }
+
+  private releaseHeldWord(stream: Stream): void {
+    const word = this.heldWord;
+    if (!word) return;
+    this.heldWord = undefined;
+    this.sendWord(stream, word);
+  }
+
+  private handleEndOfStream(stream: Stream): void {
+    const words = this.forceOutWords(stream);
+    if (!words) return;
+    this.releaseHeldWord(stream);
+    for (const word of words) this.sendWord(stream, word);
+    this.send({ type: 'end_of_stream' });
+    if (stream.accepted.closeOnEndOfStream) {
+      this.closeWith(1000, '');
+      return;
+    }
+    // Sequential reuse: the socket stays open for another setup.
+    this.samplesBefore += stream.input.samples;
+    this.stream = undefined;
+    this.phase = 'awaiting-setup';
+  }
+
+  // ------------------------------------------------------------------ sending and closing
+
+  private send(msg: ServerMessage): void {
+    this.sendRaw(JSON.stringify(msg), () => msg);
+  }
+
+  private sendRaw(json: string, record: () => ServerMessage): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(json);
+    if (this.ctx.record) this.sent.push(record());
+  }
+
+  /** Error frame, then a close with the same code. */
+  private fail(code: number, message: string): void {
+    if (this.phase === 'ended') return;
+    this.ctx.log(`session ${this.id}: error ${code}: ${message}`);
+    this.send({ type: 'error', client_req_id: this.setup?.client_req_id ?? null, message, code });
+    this.closeWith(code, message);
+  }
+
+  private closeWith(code: number, reason: string): void {
+    this.phase = 'ended';
+    // A fault may name a code that cannot go in a close frame (1005, 1006): fall back to 1011.
+    this.closeCodeSent = sendableCloseCode(code) ? code : 1011;
+    this.backlog.length = 0;
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.close(this.closeCodeSent, closeReason(reason));
+    }
+  }
+
+  private onClose(code: number): void {
+    this.phase = 'ended';
+    this.closed = true;
+    this.closeCode = this.closeCodeSent ?? code;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.backlog.length = 0;
+    this.ctx.log(`session ${this.id}: closed ${this.closeCode}`);
+    this.ctx.onEnd(this);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+}
+
+type StepVad = Extract<ServerMessage, { type: 'step' }>['vad'];
+
+function roundMs(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+function sendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
+}
+
+/** A close reason is limited to 123 bytes; our messages are ASCII. */
+function closeReason(message: string): string {
+  return message.length <= 123 ? message : `${message.slice(0, 120)}...`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Public shapes of the Gradium-protocol emulator. Tests, the demo and the benchmark code against these,
+ * so the names are a contract.
+ */
+import type { ClientMessage, JsonConfig, ServerMessage, SetupMessage } from '../gradium/protocol';
+
+export interface EmulatorOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Keys accepted; default: any non-empty key. */
+  apiKeys?: string[];
+  /**
+   * Utterances. Each detected speech segment gets the next utterance's words, cycling when exhausted.
+   * The position is shared by the whole emulator (not per session), so a client that reconnects or
+   * rotates sessions gets the following utterance, never the same one again.
+   */
+  script?: string[];
+  faults?: EmulatorFaults;
+  /** Receives one line per notable event; never sees an API key. */
+  log?: (line: string) => void;
+  /**
+   * Default true. False keeps `received`/`sent` empty (counters still run): for the benchmark, where
+   * hundreds of long sessions would otherwise keep every step message in memory.
+   */
+  recordMessages?: boolean;
+}
+
+export interface EmulatorFaults {
+  /** Refuse the upgrade with HTTP 401. */
+  http401?: boolean;
+  /** Default true: a setup without json_config.language gets error 1011 and a close. */
+  requireLanguage?: boolean;
+  /** Abrupt close (the client sees 1006) after N audio messages. */
+  closeAfterFrames?: number;
+  /** After N audio messages send this error frame, then close with its code. */
+  errorAfterFrames?: { frames: number; code: number; message: string };
+  /** Delay before answering `flushed`; the session processes nothing else meanwhile. */
+  flushDelayMs?: number;
+  /** Hold back the last pending word at a flush and send it this many ms after `flushed`. */
+  lateTextAfterFlushMs?: number;
+  /** Never answer a flush (the words are still sent). */
+  dropFlushed?: boolean;
+  /** Default 300: past this much audio, error 1011 and close. */
+  sessionCapSeconds?: number;
+  /** Stop reading the socket after setup, so the client's bufferedAmount grows. */
+  stopReading?: boolean;
+  /** Delay before `ready`; messages that arrive meanwhile are queued and processed afterwards. */
+  connectDelayMs?: number;
+}
+
+export interface InvalidFrame {
+  /** 1-based index of the audio message in the session. */
+  index: number;
+  reason: string;
+}
+
+export interface EmulatorSession {
+  /** 1, 2, ... in order of acceptance. */
+  readonly id: number;
+  readonly apiKeyAccepted: boolean;
+  /** Upgrade request headers with x-api-key removed. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The latest setup as received. */
+  setup?: SetupMessage;
+  /** json_config of the latest setup, parsed to an object when it came as a string. */
+  config?: JsonConfig;
+  /**
+   * Every client message in order. Audio messages are all the same frozen `{type:'audio', audio:''}`
+   * object: the order is kept, the payload is not (see audioMessages/audioBytes).
+   */
+  readonly received: ClientMessage[];
+  /** Every server message sent, in order. */
+  readonly sent: ServerMessage[];
+  audioMessages: number;
+  audioBytes: number;
+  /** Decoded samples per channel (pcm, G.711 and wav; opus is only counted in bytes). */
+  samplesReceived: number;
+  invalidFrames: InvalidFrame[];
+  wordsSent: string[];
+  closeCode?: number;
+  closed: boolean;
+}
+
+export interface Emulator {
+  /** ws://<host>:<port>/api/speech/asr */
+  readonly url: string;
+  readonly port: number;
+  /** Every session ever accepted, in order. */
+  readonly sessions: EmulatorSession[];
+  /** Applies to sessions that start after the call. */
+  setFaults(f: EmulatorFaults): void;
+  setScript(s: string[]): void;
+  on(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this;
+  off(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this;
+  /** Closes the server and every socket; resolves when all are closed. */
+  close(): Promise<void>;
+}

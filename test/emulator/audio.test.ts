@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { concat, muLaw, s16le, silence, TestClient, tone, wavWithList } from './helpers';
+
+const RATE = 16000;
+const FRAME_BYTES = 2560; // 80 ms of pcm_16000
+
+describe('emulator: audio, steps and words', () => {
+  let emulator: Emulator;
+  const clients: TestClient[] = [];
+
+  async function connect(extra: Record<string, unknown> = {}, jsonConfig: Record<string, unknown> = { language: 'en' }): Promise<TestClient> {
+    const c = new TestClient(emulator.url);
+    clients.push(c);
+    await c.opened;
+    c.setup(extra, jsonConfig);
+    return c;
+  }
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ script: ['hello there world', 'second utterance'] });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.close());
+    await emulator.close();
+  });
+
+  it('sends one step per 80 ms of audio with four horizons and a running clock', async () => {
+    const c = await connect();
+    // 1.04 s in 100 ms messages: frames are counted on the decoded stream, not per message.
+    c.sendAudio(s16le(silence(1040, RATE)), 3200);
+    await c.waitForType('step', 13);
+    const steps = c.of('step');
+    steps.forEach((step, i) => {
+      assert.equal(step.step_idx, i);
+      assert.equal(step.step_duration_s, 0.08);
+      assert.equal(step.total_duration_s, Math.round((i + 1) * 80) / 1000);
+      assert.deepEqual(
+        step.vad.map((v) => v.horizon_s),
+        [0.5, 1, 2, 3],
+      );
+      for (const v of step.vad) assert.ok(v.inactivity_prob >= 0 && v.inactivity_prob <= 1);
+    });
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    // Only 13 whole frames arrived; the end of stream adds no partial one.
+    assert.equal(c.of('step').length, 13);
+    assert.equal(c.messages[0]!.type, 'ready');
+  });
+
+  it('processes audio sent before ready, after ready', async () => {
+    emulator.setFaults({ connectDelayMs: 150 });
+    const c = new TestClient(emulator.url);
+    clients.push(c);
+    await c.opened;
+    c.setup();
+    c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
+    await c.waitForType('step', 5);
+    assert.equal(c.messages[0]!.type, 'ready');
+    assert.equal(c.of('step').length, 5);
+  });
+
+  it('places two utterances on two bursts of tone, in order, with delay-shifted timestamps', async () => {
+    const c = await connect({}, { language: 'en', delay_in_frames: 8 });
+    const audio = concat(silence(400, RATE), tone(800, RATE), silence(1200, RATE), tone(640, RATE), silence(1600, RATE));
+    c.sendAudio(s16le(audio), FRAME_BYTES);
+    await c.waitFor('five words', () => c.of('text').length >= 5);
+    const texts = c.of('text');
+    assert.deepEqual(
+      texts.map((t) => t.text),
+      ['hello', 'there', 'world', 'second', 'utterance'],
+    );
+    const offset = 8 * 0.08;
+    // First burst spans 0.4-1.2 s of audio, second 2.4-3.04 s; timestamps are on the decoder clock.
+    for (const t of texts.slice(0, 3)) assert.ok(t.start_s >= 0.4 + offset - 1e-9 && t.start_s < 1.2 + offset, `${t.text} ${t.start_s}`);
+    for (const t of texts.slice(3)) assert.ok(t.start_s >= 2.4 + offset - 1e-9 && t.start_s < 3.04 + offset, `${t.text} ${t.start_s}`);
+    assert.equal(texts[0]!.start_s, 1.04);
+    assert.ok(texts.every((t) => t.stream_id === 0));
+    for (let i = 1; i < texts.length; i++) assert.ok(texts[i]!.start_s > texts[i - 1]!.start_s);
+
+    // end_text follows every word except the last of each utterance.
+    const sequence = c.messages.filter((m) => m.type === 'text' || m.type === 'end_text').map((m) => m.type);
+    assert.deepEqual(sequence, ['text', 'end_text', 'text', 'end_text', 'text', 'text', 'end_text', 'text']);
+    const firstEnd = c.of('end_text')[0]!;
+    assert.ok(firstEnd.stop_s > texts[0]!.start_s && firstEnd.stop_s <= texts[1]!.start_s + 1e-9);
+
+    // Words come out only after the audio has passed them by the model delay.
+    const stepsBeforeFirstWord = c.messages.slice(0, c.messages.indexOf(texts[0]!)).filter((m) => m.type === 'step');
+    const clockAtFirstWord = stepsBeforeFirstWord.at(-1)!.total_duration_s;
+    assert.ok(clockAtFirstWord >= 0.4 + 0.8 / 3 + offset - 1e-9, `first word out at ${clockAtFirstWord}`);
+    assert.deepEqual(emulator.sessions[0]!.wordsSent, ['hello', 'there', 'world', 'second', 'utterance']);
+  });
+
+  it('keeps inactivity low during speech and lets the 2 s horizon pass 0.9 after about 0.5 s of silence', async () => {
+    const c = await connect();
+    c.sendAudio(s16le(concat(tone(800, RATE), silence(800, RATE))), FRAME_BYTES);
+    await c.waitForType('step', 20);
+    const twoSeconds = c.of('step').map((s) => s.vad.find((v) => v.horizon_s === 2)!.inactivity_prob);
+    for (const p of twoSeconds.slice(0, 10)) assert.ok(p < 0.1, `speech step ${p}`);
+    assert.ok(twoSeconds[10 + 5]! > 0.9, `after 480 ms of silence: ${twoSeconds[15]}`);
+    for (let i = 11; i < 20; i++) assert.ok(twoSeconds[i]! >= twoSeconds[i - 1]!);
+    // Longer horizons rise later.
+    const firstSilent = c.of('step')[10]!.vad.map((v) => v.inactivity_prob);
+    assert.ok(firstSilent[0]! >= firstSilent[3]!);
+  });
+
+  it('treats faint noise as silence', async () => {
+    const c = await connect();
+    const noise = new Int16Array(RATE);
+    for (let i = 0; i < noise.length; i++) noise[i] = Math.round((Math.random() - 0.5) * 40); // about -64 dBFS
+    c.sendAudio(s16le(noise), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    await c.waitForType('flushed');
+    assert.equal(c.of('text').length, 0);
+  });
+
+  it('records frames that break the client contract without rejecting them', async () => {
+    const c = await connect();
+    c.send({ type: 'audio', audio: Buffer.alloc(641).toString('base64') }); // odd length
+    c.send({ type: 'audio', audio: Buffer.alloc(639).toString('base64') }); // completes the carried byte
+    c.send({ type: 'audio', audio: '' });
+    c.send({ type: 'audio', audio: 'AAA' }); // unpadded: decodes to 2 bytes
+    c.send({ type: 'audio', audio: Buffer.alloc(FRAME_BYTES * 2).toString('base64') }); // 160 ms
+    c.send({ type: 'flush', flush_id: 'x' });
+    await c.waitForType('flushed');
+    const invalid = emulator.sessions[0]!.invalidFrames;
+    assert.deepEqual(
+      invalid.map((f) => f.index),
+      [1, 2, 3, 4, 5],
+    );
+    assert.match(invalid[0]!.reason, /not sample-aligned/);
+    assert.match(invalid[1]!.reason, /not sample-aligned/);
+    assert.match(invalid[2]!.reason, /empty/);
+    assert.match(invalid[3]!.reason, /base64/);
+    assert.match(invalid[4]!.reason, /longer than 80 ms/);
+    // 641 + 639 bytes make 640 whole samples: the split sample was carried over, not lost.
+    assert.equal(emulator.sessions[0]!.samplesReceived, 640 + 1 + 2560);
+    assert.equal(emulator.sessions[0]!.audioMessages, 5);
+  });
+
+  it('decodes wav input whose header has a LIST chunk before data and arrives split', async () => {
+    const rate = 22050;
+    const wav = wavWithList(concat(tone(800, rate), silence(1500, rate)), rate);
+    const c = await connect({ input_format: 'wav' });
+    // Header cut in the middle of the LIST chunk, then 80 ms slices of data.
+    c.send({ type: 'audio', audio: wav.subarray(0, 40).toString('base64') });
+    const dataStart = wav.indexOf('data', 12, 'latin1') + 8;
+    c.send({ type: 'audio', audio: wav.subarray(40, dataStart).toString('base64') });
+    c.sendAudio(wav.subarray(dataStart), 1764 * 2);
+    await c.waitForType('text', 3);
+    assert.deepEqual(
+      c.of('text').map((t) => t.text),
+      ['hello', 'there', 'world'],
+    );
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    const s = emulator.sessions[0]!;
+    assert.equal(s.samplesReceived, Math.round(rate * 0.8) + Math.round(rate * 1.5));
+    assert.deepEqual(s.invalidFrames, []);
+    assert.equal(c.of('step').length, Math.ceil(s.samplesReceived / 1764));
+  });
+
+  it('refuses a wav stream that does not start with a RIFF header', async () => {
+    const c = await connect({ input_format: 'wav' });
+    c.sendAudio(s16le(tone(80, RATE)), FRAME_BYTES);
+    assert.equal((await c.closed).code, 1008);
+    assert.match(c.of('error')[0]!.message, /RIFF/);
+  });
+
+  it('decodes mu-law at 8 kHz', async () => {
+    const c = await connect({ input_format: 'ulaw_8000' });
+    c.sendAudio(muLaw(concat(silence(160, 8000), tone(800, 8000), silence(1200, 8000))), 640);
+    await c.waitForType('text', 3);
+    assert.equal(c.of('step').length >= 20, true);
+    assert.equal(c.of('text')[0]!.start_s, 0.96);
+    assert.equal(emulator.sessions[0]!.samplesReceived, 17280);
+    assert.deepEqual(emulator.sessions[0]!.invalidFrames, []);
+  });
+
+  it('counts opus bytes without decoding them', async () => {
+    const c = await connect({ input_format: 'opus' });
+    c.send({ type: 'audio', audio: Buffer.from('OggS....').toString('base64') });
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    const s = emulator.sessions[0]!;
+    assert.equal(s.audioBytes, 8);
+    assert.equal(s.samplesReceived, 0);
+    assert.equal(c.of('step').length, 0);
+  });
+
+  it('uses a per-session script from json_config.emulator_script', async () => {
+    const c = await connect({}, { language: 'en', emulator_script: ['bonjour tout le monde'] });
+    c.sendAudio(s16le(concat(tone(400, RATE))), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    await c.waitForType('flushed');
+    assert.deepEqual(
+      c.of('text').map((t) => t.text),
+      ['bonjour', 'tout', 'le', 'monde'],
+    );
+  });
+
+  it('continues the script across sessions and keeps each session its own words', async () => {
+    const speak = async (): Promise<string[]> => {
+      const c = await connect();
+      c.sendAudio(s16le(tone(400, RATE)), FRAME_BYTES);
+      c.send({ type: 'end_of_stream' });
+      await c.closed;
+      return c.of('text').map((t) => t.text);
+    };
+    assert.deepEqual(await speak(), ['hello', 'there', 'world']);
+    assert.deepEqual(await speak(), ['second', 'utterance']);
+    emulator.setScript(['fresh start']);
+    assert.deepEqual(await speak(), ['fresh', 'start']);
+    assert.deepEqual(await speak(), ['fresh', 'start']);
+    assert.deepEqual(
+      emulator.sessions.map((s) => s.wordsSent.length),
+      [3, 2, 2, 2],
+    );
+  });
+});

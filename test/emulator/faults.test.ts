@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { startEmulator, type Emulator, SESSION_CAP_MESSAGE } from '../../src/emulator';
+import { concat, s16le, serverClosed, silence, TestClient, tone } from './helpers';
+
+const RATE = 16000;
+const FRAME_BYTES = 2560;
+
+describe('emulator: injected faults', () => {
+  let emulator: Emulator;
+  const clients: TestClient[] = [];
+
+  async function connect(): Promise<TestClient> {
+    const c = new TestClient(emulator.url);
+    clients.push(c);
+    await c.opened;
+    c.setup();
+    return c;
+  }
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ script: ['hello there world'] });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.close());
+    await emulator.close();
+  });
+
+  it('closeAfterFrames cuts the socket (1006) after that many audio messages', async () => {
+    emulator.setFaults({ closeAfterFrames: 3 });
+    const c = await connect();
+    c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
+    assert.equal((await c.closed).code, 1006);
+    assert.equal(c.of('step').length, 3);
+    assert.equal(c.of('error').length, 0);
+    await serverClosed(emulator, 0);
+    assert.equal(emulator.sessions[0]!.closeCode, 1006);
+  });
+
+  it('errorAfterFrames sends the error frame then closes with its code', async () => {
+    emulator.setFaults({ errorAfterFrames: { frames: 2, code: 1011, message: 'Internal server error' } });
+    const c = await connect();
+    c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
+    assert.equal((await c.closed).code, 1011);
+    assert.deepEqual(c.messages.at(-1), { type: 'error', client_req_id: null, message: 'Internal server error', code: 1011 });
+    assert.equal(c.of('step').length, 2);
+  });
+
+  it('flushDelayMs holds flushed, and audio sent after the flush is processed after it', async () => {
+    emulator.setFaults({ flushDelayMs: 200 });
+    const c = await connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 3 });
+    c.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
+    await c.waitForType('step', 6);
+    const flushedAt = c.messages.findIndex((m) => m.type === 'flushed');
+    const laterSteps = c.messages.filter((m, i) => m.type === 'step' && m.step_idx >= 3 && i < flushedAt);
+    assert.ok(flushedAt > 0);
+    assert.equal(laterSteps.length, 0);
+    assert.equal(c.of('text').length, 3);
+    assert.ok(c.messages.findIndex((m) => m.type === 'text') < flushedAt);
+  });
+
+  it('lateTextAfterFlushMs sends the last word after flushed', async () => {
+    emulator.setFaults({ lateTextAfterFlushMs: 50 });
+    const c = await connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    await c.waitForType('text', 3);
+    const types = c.messages.map((m) => m.type).filter((t) => t !== 'step');
+    assert.deepEqual(types, ['ready', 'text', 'end_text', 'text', 'end_text', 'flushed', 'text']);
+    assert.equal(c.of('text')[2]!.text, 'world');
+  });
+
+  it('lateTextAfterFlushMs never loses the held word when the stream ends first', async () => {
+    emulator.setFaults({ lateTextAfterFlushMs: 5000 });
+    const c = await connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    const types = c.messages.map((m) => m.type).filter((t) => t !== 'step');
+    assert.deepEqual(types, ['ready', 'text', 'end_text', 'text', 'end_text', 'flushed', 'text', 'end_of_stream']);
+  });
+
+  it('dropFlushed sends the words but never flushed', async () => {
+    emulator.setFaults({ dropFlushed: true });
+    const c = await connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    assert.equal(c.of('flushed').length, 0);
+    assert.equal(c.of('text').length, 3);
+    assert.equal(c.messages.at(-1)!.type, 'end_of_stream');
+  });
+
+  it('sessionCapSeconds ends the session with error 1011 once the audio passes the cap', async () => {
+    emulator.setFaults({ sessionCapSeconds: 1 });
+    const c = await connect();
+    c.sendAudio(s16le(silence(2000, RATE)), FRAME_BYTES);
+    assert.equal((await c.closed).code, 1011);
+    assert.equal(c.of('step').length, 12); // 0.96 s; the frame ending at 1.04 s is past the cap
+    assert.deepEqual(c.messages.at(-1), { type: 'error', client_req_id: null, message: SESSION_CAP_MESSAGE, code: 1011 });
+  });
+
+  it('stopReading leaves the client buffering its writes', async function () {
+    this.timeout(60000);
+    emulator.setFaults({ stopReading: true });
+    const c = await connect();
+    await c.waitForType('ready');
+    const chunk = JSON.stringify({ type: 'audio', audio: Buffer.alloc(FRAME_BYTES).toString('base64') });
+    let sent = 0;
+    while (c.ws.bufferedAmount < 1 << 20 && sent < 200000) {
+      for (let i = 0; i < 100; i++) c.ws.send(chunk);
+      sent += 100;
+      await nextTurn();
+    }
+    assert.ok(c.ws.bufferedAmount >= 1 << 20, `bufferedAmount ${c.ws.bufferedAmount} after ${sent} messages`);
+    assert.ok(emulator.sessions[0]!.audioMessages < sent);
+  });
+
+  it('connectDelayMs delays ready but loses nothing sent meanwhile', async () => {
+    emulator.setFaults({ connectDelayMs: 200 });
+    const c = await connect();
+    c.sendAudio(s16le(concat(tone(240, RATE), silence(80, RATE))), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 9 });
+    await c.waitForType('flushed');
+    assert.equal(c.messages[0]!.type, 'ready');
+    assert.equal(c.of('step').length, 4);
+    assert.equal(c.of('text').length, 3);
+  });
+
+  it('setFaults applies to sessions that start after the call', async () => {
+    const before = await connect();
+    await before.waitForType('ready');
+    emulator.setFaults({ closeAfterFrames: 1 });
+    const after = await connect();
+    before.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
+    after.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
+    assert.equal((await after.closed).code, 1006);
+    await before.waitForType('step', 3);
+    before.send({ type: 'end_of_stream' });
+    assert.equal((await before.closed).code, 1000);
+  });
+});
