@@ -236,6 +236,8 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
   };
 
   private readonly onSocketError = (err: Error): void => {
+    // Aborting our own upgrade (close() while connecting) surfaces as an error: not a failure.
+    if (this.orderlyEnd) return;
     // Never echo request options: only the message, which carries no header.
     this.fail(new GradiumError('network', `Cannot reach Gradium: ${err.message}`, null, 'transient'));
   };

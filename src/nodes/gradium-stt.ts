@@ -4,7 +4,8 @@
  * (connected, disconnected, transcript) and the node's status.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { validateFormatOverride } from '../audio';
+import { prepareAudio, validateFormatOverride } from '../audio';
+import { isAudioPrepared } from '../audio/resampler';
 import type { GradiumError } from '../gradium/errors';
 import type { StreamSettings } from '../streams/settings';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
@@ -29,6 +30,11 @@ function testingOverrides(RED: NodeAPI): Partial<StreamManagerOptions> {
 }
 
 export = function register(RED: NodeAPI): void {
+  // The resampler is WebAssembly and loads asynchronously; messages that arrive before it is ready wait for
+  // it (in order), later ones take the synchronous path.
+  const audioReady = prepareAudio();
+  audioReady.catch((err: Error) => RED.log.error(`gradium-stt: audio resampler failed to load: ${err.message}`));
+
   function GradiumStt(this: Node, def: SttDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -97,6 +103,17 @@ export = function register(RED: NodeAPI): void {
 
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
+      if (!isAudioPrepared()) {
+        audioReady.then(
+          () => handle(msg, done),
+          (err: Error) => done(err),
+        );
+        return;
+      }
+      handle(msg, done);
+    });
+
+    function handle(msg: NodeMessageInFlow, done: (err?: Error) => void): void {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         const key = keyOf(msg);
@@ -124,7 +141,7 @@ export = function register(RED: NodeAPI): void {
       } catch (err) {
         done(err instanceof Error ? err : new Error(String(err)));
       }
-    });
+    }
 
     node.on('close', (_removed: boolean, done: () => void) => {
       manager.closeAll(CLOSE_BUDGET_MS).then(
