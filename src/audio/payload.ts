@@ -72,6 +72,7 @@ export function payloadToBytes(payload: unknown): PayloadBytes {
     refuse(`an array of ${payload.length} items (bytes or samples? convert it in a Function node, e.g. Buffer.from(...))`);
   }
   if (payload === null) refuse('null');
+  if (payload === undefined) refuse('undefined (no payload)');
   if (typeof payload === 'object') {
     if (isSerializedBuffer(payload)) return checkNotEmpty({ bytes: Buffer.from(payload.data) }, 'serialized Buffer');
     const keys = Object.keys(payload).slice(0, 5);

@@ -28,6 +28,12 @@ interface SampleSource {
   sampleFormat: SourceSampleFormat;
 }
 
+/** The chunk starts like a RIFF header but ends before it can be recognised. */
+function isRiffPrefix(bytes: Buffer, at: number): boolean {
+  const n = Math.min(4, bytes.length - at);
+  return bytes.toString('latin1', at, at + n) === 'RIFF'.slice(0, n);
+}
+
 type OutputKind = 'pcm' | 'ulaw' | 'alaw' | 'opus';
 
 function describeSource(s: SampleSource): string {
@@ -155,6 +161,11 @@ export class AudioPipeline {
         at = header.dataOffset;
         afterWavData = false;
         continue;
+      }
+      if (sniff && this.wavDataLeft === 0 && bytes.length - at < 12 && isRiffPrefix(bytes, at)) {
+        // Too short to tell yet; held bytes go in front of the next chunk, so nothing is lost either way.
+        this.headerPending = Buffer.from(bytes.subarray(at));
+        return;
       }
       if (sniff && this.wavDataLeft > 0 && this.wav) {
         const n = Math.min(this.wavDataLeft, bytes.length - at);
