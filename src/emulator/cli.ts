@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * `gradium-emulator`: run the Gradium-protocol emulator on its own, to build and test flows offline.
+ * Prints the URL to use and nothing secret; stops cleanly on SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startEmulator } from './index';
+import type { EmulatorFaults, EmulatorOptions } from './types';
+
+const USAGE = `Usage: gradium-emulator [options]
+
+  --port N                      port to listen on (default 8765; 0 = any free port)
+  --host ADDR                   address to bind (default 127.0.0.1)
+  --script FILE                 utterances, one per line, handed out in order to detected speech
+  --key KEY                     an accepted API key (repeatable; default: any non-empty key)
+  --verbose                     log sessions to stderr
+Faults:
+  --http401                     refuse every upgrade with HTTP 401
+  --no-require-language         accept a setup without json_config.language
+  --close-after-frames N        cut the socket (1006) after N audio messages
+  --error-after-frames N[:CODE[:MESSAGE]]  send an error (default 1011) after N audio messages, then close
+  --flush-delay-ms MS           delay every flushed answer
+  --late-text-after-flush-ms MS send the last word of a flush MS after flushed
+  --drop-flushed                never answer flush
+  --session-cap-seconds S       end sessions past S seconds of audio (default 300)
+  --stop-reading                stop reading sockets after setup
+  --connect-delay-ms MS         delay ready
+`;
+
+function main(): void {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        script: { type: 'string' },
+        key: { type: 'string', multiple: true },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        http401: { type: 'boolean' },
+        'no-require-language': { type: 'boolean' },
+        'close-after-frames': { type: 'string' },
+        'error-after-frames': { type: 'string' },
+        'flush-delay-ms': { type: 'string' },
+        'late-text-after-flush-ms': { type: 'string' },
+        'drop-flushed': { type: 'boolean' },
+        'session-cap-seconds': { type: 'string' },
+        'stop-reading': { type: 'boolean' },
+        'connect-delay-ms': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  const faults: EmulatorFaults = {};
+  if (values.http401) faults.http401 = true;
+  if (values['no-require-language']) faults.requireLanguage = false;
+  if (values['drop-flushed']) faults.dropFlushed = true;
+  if (values['stop-reading']) faults.stopReading = true;
+  const number = (flag: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) fail(`--${flag} needs a non-negative number, got "${raw}"`);
+    return n;
+  };
+  faults.closeAfterFrames = number('close-after-frames', values['close-after-frames']);
+  faults.flushDelayMs = number('flush-delay-ms', values['flush-delay-ms']);
+  faults.lateTextAfterFlushMs = number('late-text-after-flush-ms', values['late-text-after-flush-ms']);
+  faults.sessionCapSeconds = number('session-cap-seconds', values['session-cap-seconds']);
+  faults.connectDelayMs = number('connect-delay-ms', values['connect-delay-ms']);
+  const errorSpec = values['error-after-frames'];
+  if (errorSpec !== undefined) {
+    const [frames, code, ...message] = errorSpec.split(':');
+    faults.errorAfterFrames = {
+      frames: number('error-after-frames', frames) ?? 0,
+      code: number('error-after-frames', code ?? '1011') ?? 1011,
+      message: message.length > 0 ? message.join(':') : 'Internal server error',
+    };
+  }
+  for (const key of Object.keys(faults) as (keyof EmulatorFaults)[]) if (faults[key] === undefined) delete faults[key];
+
+  const opts: EmulatorOptions = {
+    port: number('port', values.port) ?? 8765,
+    host: values.host ?? '127.0.0.1',
+    faults,
+  };
+  if (values.key && values.key.length > 0) opts.apiKeys = values.key;
+  if (values.script) opts.script = readScript(values.script);
+  if (values.verbose) opts.log = (line) => process.stderr.write(`${line}\n`);
+
+  startEmulator(opts).then(
+    (emulator) => {
+      process.stdout.write(`Gradium emulator listening on ${emulator.url}\n`);
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        emulator.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (err: Error) => fail(`cannot start the emulator: ${err.message}`),
+  );
+}
+
+function readScript(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+  } catch (err) {
+    fail(`cannot read --script ${path}: ${(err as Error).message}`);
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`gradium-emulator: ${message}\n`);
+  process.exit(2);
+}
+
+main();
