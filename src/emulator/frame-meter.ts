@@ -84,8 +84,12 @@ export class FrameMeter {
       if (!this.addSampleFrame(this.carry, 0)) return false;
     }
     const whole = offset + Math.floor((buf.length - offset) / this.blockAlign) * this.blockAlign;
-    for (let o = offset; o < whole; o += this.blockAlign) {
-      if (!this.addSampleFrame(buf, o)) return false;
+    if (this.channels === 1) {
+      if (!this.pushMono(buf, offset, whole)) return false;
+    } else {
+      for (let o = offset; o < whole; o += this.blockAlign) {
+        if (!this.addSampleFrame(buf, o)) return false;
+      }
     }
     if (whole < buf.length) {
       buf.copy(this.carry, 0, whole);
@@ -99,6 +103,33 @@ export class FrameMeter {
     this.carryLength = 0;
     if (this.frameSamples === 0) return true;
     return this.completeFrame();
+  }
+
+  /** The common case, in a tight loop up to each frame boundary: this runs for every sample received. */
+  private pushMono(buf: Buffer, from: number, to: number): boolean {
+    const step = this.sampleBytes;
+    let o = from;
+    while (o < to) {
+      const n = Math.min(this.samplesPerFrame - this.frameSamples, (to - o) / step);
+      const end = o + n * step;
+      let sum = this.sumSquares;
+      if (this.codec === SampleCodec.S16LE) {
+        for (; o < end; o += 2) {
+          const s = buf.readInt16LE(o);
+          sum += s * s;
+        }
+      } else {
+        for (; o < end; o += step) {
+          const s = sampleAt(this.codec, buf, o);
+          sum += s * s;
+        }
+      }
+      this.sumSquares = sum;
+      this.samples += n;
+      this.frameSamples += n;
+      if (this.frameSamples === this.samplesPerFrame && !this.completeFrame()) return false;
+    }
+    return true;
   }
 
   private addSampleFrame(b: Buffer, o: number): boolean {

@@ -160,6 +160,73 @@ describe('emulator: audio, steps and words', () => {
     assert.equal(c.of('step').length, Math.ceil(s.samplesReceived / 1764));
   });
 
+  it('decodes 24-bit stereo WAVE_FORMAT_EXTENSIBLE and a-law', async () => {
+    const rate = 48000;
+    const mono = concat(tone(400, rate), silence(800, rate));
+    const fmt = Buffer.alloc(40);
+    fmt.writeUInt16LE(0xfffe, 0);
+    fmt.writeUInt16LE(2, 2);
+    fmt.writeUInt32LE(rate, 4);
+    fmt.writeUInt32LE(rate * 6, 8);
+    fmt.writeUInt16LE(6, 12);
+    fmt.writeUInt16LE(24, 14);
+    fmt.writeUInt16LE(22, 16);
+    fmt.writeUInt16LE(24, 18);
+    fmt.writeUInt32LE(3, 20);
+    fmt.writeUInt16LE(1, 24); // sub-format GUID begins with the PCM tag
+    const data = Buffer.alloc(mono.length * 6);
+    mono.forEach((v, i) => {
+      data.writeIntLE(v * 256, i * 6, 3);
+      data.writeIntLE(-v * 256, i * 6 + 3, 3);
+    });
+    const header = Buffer.alloc(20);
+    header.write('RIFF', 0, 'latin1');
+    header.writeUInt32LE(4 + 8 + 40 + 8 + data.length, 4);
+    header.write('WAVE', 8, 'latin1');
+    header.write('fmt ', 12, 'latin1');
+    header.writeUInt32LE(40, 16);
+    const dataHead = Buffer.alloc(8);
+    dataHead.write('data', 0, 'latin1');
+    dataHead.writeUInt32LE(0xffffffff, 4); // streaming writers leave the size open
+    const c = await connect({ input_format: 'wav' });
+    c.send({ type: 'audio', audio: Buffer.concat([header, fmt, dataHead]).toString('base64') });
+    c.sendAudio(data, 3840 * 6);
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    assert.deepEqual(
+      c.of('text').map((t) => t.text),
+      ['hello', 'there', 'world'],
+    );
+    assert.equal(c.of('step').length, 15);
+    assert.equal(emulator.sessions[0]!.samplesReceived, mono.length);
+    assert.deepEqual(emulator.sessions[0]!.invalidFrames, []);
+
+    const alaw = await connect({ input_format: 'alaw_8000' });
+    // 0xD5 is a-law silence; 0xAA / 0x2A are large opposite-sign codes: a loud square wave.
+    const loud = Buffer.alloc(3200).map((_, i) => (i % 16 < 8 ? 0xaa : 0x2a));
+    alaw.sendAudio(Buffer.concat([loud, Buffer.alloc(6400, 0xd5)]), 640);
+    alaw.send({ type: 'end_of_stream' });
+    await alaw.closed;
+    assert.deepEqual(
+      alaw.of('text').map((t) => t.text),
+      ['second', 'utterance'],
+    );
+    assert.equal(alaw.of('step').length, 15);
+  });
+
+  it('keeps no message log when recordMessages is false', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ recordMessages: false });
+    const c = await connect();
+    c.sendAudio(s16le(tone(400, RATE)), FRAME_BYTES);
+    c.send({ type: 'end_of_stream' });
+    await c.closed;
+    const s = emulator.sessions[0]!;
+    assert.deepEqual([s.received.length, s.sent.length], [0, 0]);
+    assert.equal(s.audioMessages, 5);
+    assert.deepEqual(s.wordsSent, ['turn', 'on', 'the', 'kitchen', 'light']);
+  });
+
   it('refuses a wav stream that does not start with a RIFF header', async () => {
     const c = await connect({ input_format: 'wav' });
     c.sendAudio(s16le(tone(80, RATE)), FRAME_BYTES);
