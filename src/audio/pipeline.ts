@@ -48,7 +48,7 @@ export class AudioPipeline {
 
   private kind: OutputKind | undefined;
   private outRate = 0;
-  private format_: InputFormat | undefined;
+  private fixedInputFormat: InputFormat | undefined;
   private framer: FrameAssembler | undefined;
   private firstSourceRate: number | undefined;
   private resampler: StreamResampler | undefined;
@@ -84,7 +84,7 @@ export class AudioPipeline {
 
   /** The Gradium `input_format` of every frame; fixed by the first successful push. */
   get inputFormat(): InputFormat | undefined {
-    return this.format_;
+    return this.fixedInputFormat;
   }
 
   /** Output sample rate (48000 for Opus, whose clock runs at 48 kHz), once known. */
@@ -121,7 +121,7 @@ export class AudioPipeline {
     return out;
   }
 
-  /** Frees the resampler's WebAssembly memory. The pipeline must not be used afterwards. */
+  /** Frees the resampler's WebAssembly memory when the stream ends (a later push would make a new one). */
   close(): void {
     this.resampler?.close();
     this.resampler = undefined;
@@ -214,7 +214,7 @@ export class AudioPipeline {
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
     const what = kind.startsWith('wav-') ? `WAV header changed mid-stream: ${detail}` : detail;
-    this.onWarning(`${what}${this.format_ ? `; converting to keep ${this.format_}` : ''} (warned once per stream)`);
+    this.onWarning(`${what}${this.fixedInputFormat ? `; converting to keep ${this.fixedInputFormat}` : ''} (warned once per stream)`);
   }
 
   // ------------------------------------------------------------------ output format
@@ -223,11 +223,11 @@ export class AudioPipeline {
     this.kind = kind;
     this.outRate = rate;
     if (kind === 'opus') {
-      this.format_ = 'opus';
+      this.fixedInputFormat = 'opus';
       this.oggClock = new OggPageClock();
       return;
     }
-    this.format_ = kind === 'pcm' ? pcmInputFormat(rate)! : kind === 'ulaw' ? 'ulaw_8000' : 'alaw_8000';
+    this.fixedInputFormat = kind === 'pcm' ? pcmInputFormat(rate)! : kind === 'ulaw' ? 'ulaw_8000' : 'alaw_8000';
     const bytesPerSecond = kind === 'pcm' ? rate * 2 : rate;
     this.framer = new FrameAssembler((bytesPerSecond * FRAME_MS) / 1000, bytesPerSecond / 1000);
   }
@@ -243,7 +243,7 @@ export class AudioPipeline {
   private feedOpus(chunk: Buffer, out: AudioFrame[]): void {
     if (this.kind === undefined) this.establish('opus', OPUS_GRANULE_RATE);
     if (this.kind !== 'opus') {
-      throw new AudioInputError(`msg.payload is Ogg, but this stream started as ${this.format_}; Ogg Opus cannot be converted, send one encoding per stream`);
+      throw new AudioInputError(`msg.payload is Ogg, but this stream started as ${this.fixedInputFormat}; Ogg Opus cannot be converted, send one encoding per stream`);
     }
     const granules = this.oggClock!.advance(chunk);
     this.samples += granules;

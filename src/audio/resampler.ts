@@ -27,7 +27,13 @@ async function loadModule(): Promise<SpeexResamplerModule> {
 
 /** Loads the resampler once per process. Await it at startup; later calls resolve at once. */
 export async function prepareAudio(): Promise<void> {
-  loading ??= loadModule().then((m) => (loaded = m));
+  loading ??= loadModule().then(
+    (m) => (loaded = m),
+    (err: unknown) => {
+      loading = undefined; // let a later call try again
+      throw err;
+    },
+  );
   await loading;
 }
 

@@ -90,6 +90,24 @@ describe('audio conversion', () => {
     assert.ok(frames.slice(0, -1).every((f) => f.data.length === 2560));
   });
 
+  it('serves many resampling streams at once, each with its own filter state, freed by close()', () => {
+    const pipelines = Array.from({ length: 300 }, (_, i) => pipeline({ sampleRate: i % 2 ? 11025 : 32000 }));
+    const counts = pipelines.map(() => 0);
+    for (let round = 0; round < 5; round++) {
+      pipelines.forEach((p, i) => {
+        counts[i]! += samplesOf(p.push(sine(i % 2 ? 1103 : 3200, i % 2 ? 11025 : 32000, 300))).length;
+      });
+    }
+    pipelines.forEach((p, i) => {
+      counts[i]! += samplesOf(p.flush()).length;
+      p.close();
+      const expected = i % 2 ? Math.round((5 * 1103 * 16000) / 11025) : 5 * 4410;
+      assert.ok(Math.abs(counts[i]! - expected) <= 2, `stream ${i}: ${counts[i]} ≈ ${expected}`);
+    });
+    assert.equal(pipelines[1]!.inputFormat, 'pcm_16000');
+    assert.equal(pipelines[0]!.inputFormat, 'pcm_44100');
+  });
+
   it('converts 48 kHz stereo float to 16 kHz mono with targetRate 16000', () => {
     const left = sine(48000, 48000, 1000);
     const f32 = new Float32Array(left.length * 2);
