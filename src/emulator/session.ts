@@ -18,7 +18,7 @@ import type {
 import { AudioInput } from './audio-input';
 import { ScriptCursor } from './script-cursor';
 import { checkSetup, type AcceptedSetup } from './setup-check';
-import { FRAME_SECONDS, SpeechTracker } from './speech-tracker';
+import { FRAME_SECONDS, SegmentEvent, SpeechTracker } from './speech-tracker';
 import type { EmulatorFaults, EmulatorSession, InvalidFrame } from './types';
 import { WordSchedule, type ScheduledWord } from './word-schedule';
 
@@ -267,10 +267,12 @@ export class ProtocolSession implements EmulatorSession {
       this.fail(1011, SESSION_CAP_MESSAGE);
       return false;
     }
-    const segment = stream.tracker.push(meanSquare);
-    this.sendStep(frame, endS, stream.tracker);
-    if (segment) stream.words.addSegment(segment, stream.script.next());
-    for (const word of stream.words.takeDue(endS - stream.delayS)) this.sendWord(stream, word);
+    const { tracker, words } = stream;
+    const event = tracker.push(meanSquare);
+    this.sendStep(frame, endS, tracker);
+    if (event === SegmentEvent.Opened) words.openSegment(tracker.segmentStartS, stream.script.next());
+    else if (event === SegmentEvent.Closed) words.closeSegment(tracker.speechEndS);
+    for (const word of words.takeDue(tracker.speechEndS, endS - stream.delayS)) this.sendWord(stream, word);
     return true;
   }
 
@@ -297,8 +299,7 @@ export class ProtocolSession implements EmulatorSession {
   /** Send every word of the audio so far: pad the partial frame, close the open segment, drain. */
   private forceOutWords(stream: Stream): ScheduledWord[] | undefined {
     if (!stream.input.padPartialFrame() || this.phase === 'ended') return undefined;
-    const segment = stream.tracker.closeOpenSegment();
-    if (segment) stream.words.addSegment(segment, stream.script.next());
+    if (stream.tracker.closeOpenSegment()) stream.words.closeSegment(stream.tracker.speechEndS);
     return stream.words.takeAll();
   }
 

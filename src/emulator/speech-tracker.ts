@@ -35,41 +35,44 @@ const VAD_BY_SILENCE: readonly (readonly VadEntry[])[] = Array.from({ length: VA
 );
 const VAD_JSON_BY_SILENCE: readonly string[] = VAD_BY_SILENCE.map((v) => JSON.stringify(v));
 
-export interface Segment {
-  startS: number;
-  endS: number;
+/** What a frame did to the segmentation. */
+export const enum SegmentEvent {
+  None,
+  Opened,
+  Closed,
 }
 
 export class SpeechTracker {
   /** Frames processed so far. */
   frames = 0;
+  /** Start of the current (or last) segment, seconds of audio. */
+  segmentStartS = 0;
+  /** End of the last speech frame, seconds of audio. */
+  speechEndS = 0;
   private open = false;
-  private segmentStartFrame = 0;
-  private lastSpeechFrame = -1;
   /** Silent frames since speech last ended (or since the stream started). */
   private silentFrames = 0;
 
-  /** Account one frame; returns the segment this frame's silence closed, if any. */
-  push(meanSquare: number): Segment | undefined {
+  /** Account one frame. */
+  push(meanSquare: number): SegmentEvent {
     const frame = this.frames++;
     if (meanSquare > SPEECH_MEAN_SQUARE) {
-      if (!this.open) {
-        this.open = true;
-        this.segmentStartFrame = frame;
-      }
-      this.lastSpeechFrame = frame;
+      this.speechEndS = (frame + 1) * FRAME_SECONDS;
       this.silentFrames = 0;
-      return undefined;
+      if (this.open) return SegmentEvent.None;
+      this.open = true;
+      this.segmentStartS = frame * FRAME_SECONDS;
+      return SegmentEvent.Opened;
     }
     this.silentFrames++;
-    return this.silentFrames >= SEGMENT_END_SILENCE_FRAMES ? this.closeOpenSegment() : undefined;
+    return this.silentFrames >= SEGMENT_END_SILENCE_FRAMES && this.closeOpenSegment() ? SegmentEvent.Closed : SegmentEvent.None;
   }
 
-  /** Close the open segment now (flush, end of stream). */
-  closeOpenSegment(): Segment | undefined {
-    if (!this.open) return undefined;
+  /** Close the open segment now (flush, end of stream); false when none was open. */
+  closeOpenSegment(): boolean {
+    if (!this.open) return false;
     this.open = false;
-    return { startS: this.segmentStartFrame * FRAME_SECONDS, endS: (this.lastSpeechFrame + 1) * FRAME_SECONDS };
+    return true;
   }
 
   get vad(): readonly VadEntry[] {

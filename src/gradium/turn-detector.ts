@@ -1,8 +1,10 @@
 /**
  * Decides from Gradium's semantic VAD (`step` messages) when the speaker has finished a turn.
  * Rule (protocol reference §3.1): the inactivity probability at a chosen horizon stays above a threshold for
- * K consecutive steps, after at least one word of the turn was heard. Steps without an entry for the horizon
- * fall back to the longest horizon present; an empty `vad` array counts as "not yet".
+ * K consecutive steps, after the speaker was active (a step at or below the threshold, or a word). Arming on
+ * the probability and not only on words matters: words come `delay_in_frames` later than the audio they
+ * describe, often after the silence that ends the turn. Steps without an entry for the horizon fall back to
+ * the longest horizon present; an empty `vad` array counts as "not yet".
  */
 import type { StepMessage } from './protocol';
 
@@ -34,12 +36,14 @@ export class TurnDetector {
 
   /** Returns true exactly once per turn, on the step that ends it. */
   onStep(step: StepMessage): boolean {
-    if (!this.heardSpeech) return false;
     const prob = probabilityAt(step, this.rule.horizonS);
-    if (prob === undefined || prob <= this.rule.threshold) {
+    if (prob === undefined) return false;
+    if (prob <= this.rule.threshold) {
+      this.heardSpeech = true;
       this.silentSteps = 0;
       return false;
     }
+    if (!this.heardSpeech) return false;
     this.silentSteps += 1;
     if (this.silentSteps < this.rule.steps) return false;
     this.reset();

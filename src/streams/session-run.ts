@@ -66,6 +66,8 @@ interface PendingFinal {
   flushId: number | null;
   endOfTurn: EndOfTurn;
   speechEndedAt: number;
+  /** Session audio time (s) where the turn ended: later words belong to the next turn. */
+  cutS: number;
   flushTimer: NodeJS.Timeout | null;
   graceTimer: NodeJS.Timeout | null;
 }
@@ -74,8 +76,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private readonly gradium: GradiumSession;
   private readonly detector: TurnDetector;
   private settings: StreamSettings;
-  private words: Word[];
+  /** Words of the current turn, with their start on this session's audio clock (for cutting turns). */
+  private words: TurnWord[];
   private pending: PendingFinal | null = null;
+  /** VAD turn ends that came while a final was still pending (audio faster than real time). */
+  private readonly vadCuts: { cutS: number; at: number }[] = [];
   /** Set by finish(): after the final, send end_of_stream. */
   private endingTurn: EndOfTurn | null = null;
   private stateValue: RunState = RunState.CONNECTING;
@@ -91,7 +96,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     super();
     this.settings = options.settings;
     this.delayS = options.settings.delayInFrames * 0.08;
-    this.words = [...options.carriedWords];
+    this.words = options.carriedWords.map((w) => ({ word: w, audioS: -Infinity }));
     this.detector = new TurnDetector(ruleOf(options.settings));
     if (this.words.length > 0) this.detector.onWord();
     this.gradium = new GradiumSession({
@@ -153,11 +158,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
-  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.now()): void {
+  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.now(), cutS = Infinity): void {
     if (this.pending || this.stateValue === RunState.CLOSING || this.stateValue === RunState.CLOSED) return;
-    this.detector.reset();
+    if (cutS === Infinity) this.detector.reset();
     const flushId = this.gradium.flush();
-    this.pending = { flushId, endOfTurn, speechEndedAt, flushTimer: null, graceTimer: null };
+    this.pending = { flushId, endOfTurn, speechEndedAt, cutS, flushTimer: null, graceTimer: null };
     if (flushId === null) {
       // Socket not open yet: nothing can be pending on the server side beyond what we have.
       this.startGrace();
@@ -174,12 +179,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     if (this.stateValue === RunState.CLOSED || this.stateValue === RunState.CLOSING || this.endingTurn) return;
     this.endingTurn = endOfTurn;
     if (this.stateValue !== RunState.CONNECTING || this.gradium.canSend) this.stateValue = RunState.FLUSHING;
-    if (this.pending) {
-      // A turn end is in flight: it becomes the last one.
-      this.pending.endOfTurn = endOfTurn === 'stop' || endOfTurn === 'idle' ? this.pending.endOfTurn : endOfTurn;
-      return;
-    }
-    this.endTurn(endOfTurn);
+    // A turn end in flight completes first; emitFinal() then ends what is left.
+    if (!this.pending) this.endTurn(endOfTurn);
   }
 
   /** Close at once: no final, no end_of_stream (reset, shutdown out of time). */
@@ -198,21 +199,32 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   private readonly onText = (m: TextMessage): void => {
     const start = Math.max(0, this.options.timeOffsetS + m.start_s - this.delayS);
-    this.words.push({ text: m.text, start: round3(start), end: null });
+    const audioS = m.start_s - this.delayS;
+    this.words.push({ word: { text: m.text, start: round3(start), end: null }, audioS });
     this.detector.onWord();
-    if (this.settings.interim && !this.pending) this.emit('transcript', this.transcript(false));
+    if (!this.settings.interim) return;
+    // While a turn waits for its final, only words past its cut are news: they open the next turn.
+    const cut = this.pending ? this.pending.cutS : -Infinity;
+    if (audioS >= cut) this.emit('transcript', this.transcript(false, this.words.filter((w) => w.audioS >= cut)));
   };
 
   private onEndText(stopS: number): void {
-    const last = this.words[this.words.length - 1];
+    const last = this.words[this.words.length - 1]?.word;
     if (last && last.end === null) last.end = round3(Math.max(last.start, this.options.timeOffsetS + stopS - this.delayS));
   }
 
   private readonly onStep = (step: StepMessage): void => {
     this.acknowledge(step.total_duration_s * 1000);
-    if (this.settings.turnMode !== 'vad' || this.pending || this.endingTurn) return;
-    if (this.detector.onStep(step)) this.endTurn('vad');
+    if (this.settings.turnMode !== 'vad' || this.endingTurn) return;
+    if (!this.detector.onStep(step)) return;
+    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.now() });
+    if (!this.pending) this.nextVadTurn();
   };
+
+  private nextVadTurn(): void {
+    const cut = this.vadCuts.shift();
+    if (cut) this.endTurn('vad', cut.at, cut.cutS);
+  }
 
   private readonly onFlushed = (flushId: number | string): void => {
     const p = this.pending;
@@ -233,15 +245,22 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const p = this.pending;
     if (!p) return;
     this.clearPending();
-    if (this.words.length > 0) {
-      const t = this.transcript(true);
+    const turn = this.words.filter((w) => w.audioS < p.cutS);
+    this.words = this.words.filter((w) => w.audioS >= p.cutS);
+    if (turn.length > 0) {
+      const t = this.transcript(true, turn);
       t.endOfTurn = p.endOfTurn;
       t.latencyMs = Math.max(0, Math.round(this.options.now() - p.speechEndedAt));
-      this.words = [];
       this.emit('transcript', t);
     }
     this.emit('turnEnded');
-    if (this.endingTurn) {
+    if (this.vadCuts.length > 0) {
+      this.nextVadTurn();
+    } else if (this.endingTurn) {
+      if (this.words.length > 0) {
+        this.endTurn(this.endingTurn);
+        return;
+      }
       this.stateValue = RunState.CLOSING;
       this.gradium.endOfStream();
     }
@@ -255,8 +274,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.pending = null;
   }
 
-  private transcript(final: boolean): Transcript {
-    const words = this.words.map((w) => ({ ...w }));
+  private transcript(final: boolean, turn: TurnWord[] = this.words): Transcript {
+    const words = turn.map((w) => ({ ...w.word }));
     const first = words[0];
     const last = words[words.length - 1];
     return {
@@ -287,7 +306,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private onClose(code: number, reason: string, error: GradiumError | null): void {
     const orderly = error === null;
     // A turn waiting for its final when the socket died: emit what was heard rather than lose it.
-    if (!orderly && this.pending && this.words.length > 0) this.emitFinal();
+    if (!orderly && this.pending && this.words.length > 0) {
+      this.vadCuts.length = 0;
+      this.endingTurn = null;
+      this.emitFinal();
+    }
     this.clearPending();
     const wasEnding = this.endingTurn !== null;
     this.stateValue = RunState.CLOSED;
@@ -297,13 +320,19 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       message: error ? error.message : reason || (wasEnding ? 'session ended' : 'closed'),
       audioSeconds: this.sentMs / 1000,
       unacked: orderly ? [] : this.unacked.slice(this.unackedHead),
-      pendingWords: orderly ? [] : this.words,
+      pendingWords: orderly ? [] : this.words.map((w) => w.word),
       ackedSeconds: Math.min(this.ackedMs, this.sentMs) / 1000,
     };
     this.words = [];
     this.emit('ended', end);
     this.removeAllListeners();
   }
+}
+
+interface TurnWord {
+  word: Word;
+  /** start_s minus the decoder delay: where the word sits in this session's audio. */
+  audioS: number;
 }
 
 function ruleOf(s: StreamSettings): { horizonS: number; threshold: number; steps: number } {

@@ -266,6 +266,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     stream.on('state', () => this.emit('changed'));
     stream.on('ended', () => {
       if (this.streams.get(key) === entry) this.streams.delete(key);
+      pipeline.close();
       this.emit('changed');
     });
     return entry;
