@@ -91,6 +91,29 @@ describe('emulator: audio, steps and words', () => {
     assert.deepEqual(emulator.sessions[0]!.wordsSent, ['hello', 'there', 'world', 'second', 'utterance']);
   });
 
+  it('lets the first words of a long utterance out while it is still spoken', async () => {
+    const c = await connect({}, { language: 'en', delay_in_frames: 7, emulator_script: ['one two three four'] });
+    c.sendAudio(s16le(tone(3040, RATE)), FRAME_BYTES); // speech only, no pause yet
+    await c.waitForType('step', 38);
+    // Spread over the speech heard so far, word i is due once (i+1)/4 of it plus 0.56 s lies behind.
+    assert.deepEqual(
+      c.of('text').map((t) => t.text),
+      ['one', 'two', 'three'],
+    );
+    const starts = c.of('text').map((t) => t.start_s);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! > starts[i - 1]!);
+    const ends = c.of('end_text').map((e) => e.stop_s);
+    for (let i = 0; i < ends.length - 1; i++) assert.ok(ends[i]! <= starts[i + 1]! + 1e-9, 'words do not overlap');
+    c.send({ type: 'flush', flush_id: 1 });
+    await c.waitForType('flushed');
+    assert.deepEqual(
+      c.of('text').map((t) => t.text),
+      ['one', 'two', 'three', 'four'],
+    );
+    const last = c.of('text')[3]!;
+    assert.equal(last.start_s, Math.round((0.75 * 3.04 + 0.56) * 1000) / 1000);
+  });
+
   it('keeps inactivity low during speech and lets the 2 s horizon pass 0.9 after about 0.5 s of silence', async () => {
     const c = await connect();
     c.sendAudio(s16le(concat(tone(800, RATE), silence(800, RATE))), FRAME_BYTES);
