@@ -63,7 +63,8 @@ function demoFlow({ endpoint, apiKey }) {
   const config = endpoint
     ? { id: 'gradium-demo-config', type: 'gradium-config', name: 'Local emulator', region: 'custom', endpoint }
     : { id: 'gradium-demo-config', type: 'gradium-config', name: 'Gradium', region: 'global', endpoint: '' };
-  if (apiKey) config.credentials = { apiKey };
+  // The emulator accepts any non-empty key; give it one so the flow looks like a real setup.
+  config.credentials = { apiKey: apiKey || 'emulator' };
   const debug = (id, name, x, y, extra) => ({
     id, type: 'debug', z: tab, name, active: true, tosidebar: true, console: true, tostatus: true,
     complete: 'payload', targetType: 'msg', statusType: 'auto', statusVal: '', x, y, wires: [], ...extra,
