@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { startEmulator, type Emulator, SESSION_CAP_MESSAGE } from '../../src/emulator';
+import { startEmulator, type Emulator, type EmulatorFaults, SESSION_CAP_MESSAGE } from '../../src/emulator';
 import { concat, s16le, serverClosed, silence, TestClient, tone } from './helpers';
 
 const RATE = 16000;
@@ -129,6 +129,26 @@ describe('emulator: injected faults', () => {
     assert.equal(c.messages[0]!.type, 'ready');
     assert.equal(c.of('step').length, 4);
     assert.equal(c.of('text').length, 3);
+  });
+
+  it('survives clients that vanish while ready, flushed or a late word is pending', async () => {
+    const cases: EmulatorFaults[] = [{ connectDelayMs: 300 }, { flushDelayMs: 300 }, { lateTextAfterFlushMs: 300 }];
+    for (const [i, faults] of cases.entries()) {
+      emulator.setFaults(faults);
+      const c = await connect();
+      c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+      c.send({ type: 'flush', flush_id: i });
+      if (!faults.connectDelayMs) await c.waitFor('words', () => c.of('text').length >= 2);
+      c.ws.terminate();
+      await serverClosed(emulator, i);
+      assert.equal(emulator.sessions[i]!.closeCode, 1006);
+    }
+    // A fresh session still works normally.
+    emulator.setFaults({});
+    const c = await connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'end_of_stream' });
+    assert.equal((await c.closed).code, 1000);
   });
 
   it('setFaults applies to sessions that start after the call', async () => {
