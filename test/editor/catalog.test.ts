@@ -1,0 +1,180 @@
+/**
+ * Every text the editor shows comes from a message catalog, in English and in German: the keys the HTML
+ * uses exist in both, both languages have the same keys and placeholders, and the help covers the
+ * node's whole message contract in both languages.
+ */
+import { strict as assert } from 'node:assert';
+import { REGIONS, STT_DEFAULTS } from '../../src/nodes/node-config';
+import {
+  catalogNode,
+  dataI18nKeys,
+  flattenCatalog,
+  LANGUAGES,
+  NODE_SETS,
+  packageJson,
+  readCatalog,
+  readHelp,
+  readSourceHtml,
+  scriptTranslationKeys,
+  type NodeSet,
+} from './editor-files';
+
+/** Answers of the runtime's check-key route, shown by the config dialog as gradium-config.check.<answer>. */
+const CHECK_RESULTS = ['valid', 'invalid', 'no-credit', 'unreachable', 'no-key', 'failed', 'checking'];
+/** Status keys the runtime sets (src/nodes/stt-status.ts), translated by the editor. */
+const STATUS_KEYS = [
+  'idle',
+  'connecting',
+  'listening',
+  'heard',
+  'retry',
+  'error.invalidKey',
+  'error.noCredit',
+  'error.unreachable',
+  'error.config',
+  'error.noConfig',
+].map((k) => `gradium-stt.status.${k}`);
+
+function placeholders(message: string): string[] {
+  return [...message.matchAll(/__(\w+)__/g)].map((m) => m[1] ?? '').sort();
+}
+
+describe('message catalogs', () => {
+  for (const set of NODE_SETS) {
+    describe(set, () => {
+      const html = readSourceHtml(set);
+      const used = [...new Set([...dataI18nKeys(html), ...scriptTranslationKeys(html)])];
+
+      it('the HTML uses catalog keys (the extraction finds them)', () => {
+        assert.ok(dataI18nKeys(html).length > 10, 'few data-i18n keys found');
+        assert.ok(scriptTranslationKeys(html).length > 5, 'few keys found in the script');
+      });
+
+      for (const lang of LANGUAGES) {
+        it(`every key the HTML uses exists in ${lang}`, () => {
+          const catalog = readCatalog(lang, set);
+          const missing = used.filter((key) => {
+            const node = catalogNode(catalog, key.replace(/\.$/, ''));
+            // A key ending in '.' is a prefix completed at run time; it must name a group of messages.
+            return key.endsWith('.') ? typeof node !== 'object' : typeof node !== 'string';
+          });
+          assert.deepEqual(missing, []);
+        });
+      }
+
+      it('English and German have the same keys and the same placeholders', () => {
+        const en = flattenCatalog(readCatalog('en-US', set));
+        const de = flattenCatalog(readCatalog('de', set));
+        assert.deepEqual([...de.keys()].sort(), [...en.keys()].sort());
+        for (const [key, message] of en) {
+          assert.deepEqual(placeholders(de.get(key) ?? ''), placeholders(message), `placeholders of ${key}`);
+        }
+      });
+
+      it('no message is empty', () => {
+        for (const lang of LANGUAGES) {
+          for (const [key, message] of flattenCatalog(readCatalog(lang, set))) {
+            assert.notEqual(message.trim(), '', `${lang} ${key}`);
+          }
+        }
+      });
+
+      it('the catalog namespace in the HTML is this package’s', () => {
+        const m = /var CATALOG = '([^']+)'/.exec(html);
+        assert.ok(m, 'no CATALOG constant');
+        assert.equal(m[1], `${packageJson().name}/${set}`);
+      });
+    });
+  }
+
+  for (const lang of LANGUAGES) {
+    it(`${lang}: keys completed at run time exist (check answers, regions, status)`, () => {
+      const config = flattenCatalog(readCatalog(lang, 'gradium-config'));
+      for (const result of CHECK_RESULTS) assert.ok(config.has(`gradium-config.check.${result}`), result);
+      for (const region of REGIONS) {
+        assert.ok(config.has(`gradium-config.region.${region}`), region);
+        assert.ok(config.has(`gradium-config.regionShort.${region}`), region);
+      }
+      const stt = flattenCatalog(readCatalog(lang, 'gradium-stt'));
+      for (const key of STATUS_KEYS) assert.ok(stt.has(key), key);
+      assert.deepEqual(placeholders(stt.get('gradium-stt.status.listening') ?? ''), ['count']);
+      assert.deepEqual(placeholders(stt.get('gradium-stt.status.retry') ?? ''), ['seconds']);
+      assert.deepEqual(placeholders(stt.get('gradium-stt.status.heard') ?? ''), ['text']);
+    });
+  }
+
+  it('the English status texts are the short ones the design names', () => {
+    const stt = flattenCatalog(readCatalog('en-US', 'gradium-stt'));
+    assert.equal(stt.get('gradium-stt.status.idle'), 'idle');
+    assert.equal(stt.get('gradium-stt.status.listening'), 'listening (__count__)');
+    assert.equal(stt.get('gradium-stt.status.error.invalidKey'), 'invalid key');
+    assert.equal(stt.get('gradium-stt.status.error.noCredit'), 'no credit');
+    assert.equal(stt.get('gradium-stt.status.error.unreachable'), 'unreachable');
+  });
+});
+
+describe('help', () => {
+  const helpFor = (lang: (typeof LANGUAGES)[number], set: NodeSet): string => readHelp(lang, set);
+
+  for (const lang of LANGUAGES) {
+    for (const set of NODE_SETS) {
+      it(`${lang} ${set}: one help block for the type, intro paragraph first, References last`, () => {
+        const help = helpFor(lang, set);
+        assert.equal([...help.matchAll(/data-help-name="([^"]+)"/g)].map((m) => m[1]).join(), set);
+        const body = help.replace(/^[\s\S]*?<script[^>]*>/, '').trimStart();
+        assert.ok(body.startsWith('<p>'), 'the first element is not the intro <p>');
+        const headings = [...help.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
+        assert.ok(headings.length >= 2, 'too few sections');
+      });
+    }
+
+    it(`${lang} gradium-stt: Inputs, Outputs, Details, References; three ports`, () => {
+      const help = helpFor(lang, 'gradium-stt');
+      assert.equal([...help.matchAll(/<h3>/g)].length, 4);
+      const ports = /<ol class="node-ports">([\s\S]*?)<\/ol>/.exec(help);
+      assert.ok(ports, 'no ol.node-ports');
+      const items = (ports[1] ?? '').split(/<li>/).slice(1);
+      assert.equal(items.length, 3);
+      for (const item of items) assert.match(item, /<dl class="message-properties">/);
+    });
+
+    it(`${lang} gradium-stt: documents every input property, action and setting`, () => {
+      const help = helpFor(lang, 'gradium-stt');
+      const terms = [...help.matchAll(/<dt[^>]*>\s*([A-Za-z]+)/g)].map((m) => m[1]);
+      for (const prop of ['payload', 'topic', 'action', 'settings', 'format', 'reset', 'final', 'transcript']) {
+        assert.ok(terms.includes(prop), `no <dt> for ${prop}`);
+      }
+      const code = new Set([...help.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]));
+      const settings = ['language', 'delayInFrames', 'model', 'jsonConfig', 'vadHorizon', 'vadThreshold', 'vadSteps',
+        'flushTimeout', 'finalGrace', 'idleTimeout', 'interim', 'delay_in_frames', 'model_name', 'json_config'];
+      const actions = ['start', 'flush', 'stop'];
+      const format = ['encoding', 'sampleRate', 'channels', 'sampleFormat'];
+      for (const word of [...settings, ...actions, ...format]) assert.ok(code.has(word), `<code>${word}</code> missing`);
+      // The camelCase settings are the node's own property names.
+      for (const name of settings.filter((s) => !s.includes('_'))) assert.ok(name in STT_DEFAULTS, name);
+    });
+
+    it(`${lang} gradium-stt: documents every output field`, () => {
+      const help = helpFor(lang, 'gradium-stt');
+      const code = new Set([...help.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]));
+      const connected = ['session', 'requestId', 'model', 'language', 'inputFormat', 'sampleRate', 'delayInFrames', 'reconnects'];
+      const disconnected = ['reason', 'code', 'message', 'willReconnect', 'retryInMs', 'audioSeconds', 'droppedAudioMs',
+        'latency', 'stop', 'idle', 'settings', 'rotation', 'reset', 'error', 'closed', 'redeploy'];
+      const transcript = ['text', 'final', 'words', 'start', 'end', 'endOfTurn', 'latencyMs', 'vad', 'flush'];
+      for (const word of [...connected, ...disconnected, ...transcript]) assert.ok(code.has(word), `<code>${word}</code> missing`);
+    });
+  }
+
+  it('German help has the same structure as the English help', () => {
+    for (const set of NODE_SETS) {
+      const shape = (html: string): number[] => [
+        (html.match(/<h3>/g) ?? []).length,
+        (html.match(/<h4>/g) ?? []).length,
+        (html.match(/<dt/g) ?? []).length,
+        (html.match(/<li>/g) ?? []).length,
+        (html.match(/<code>/g) ?? []).length,
+      ];
+      assert.deepEqual(shape(helpFor('de', set)), shape(helpFor('en-US', set)), set);
+    }
+  });
+});
