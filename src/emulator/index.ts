@@ -19,6 +19,7 @@ export { BAD_KEY_MESSAGE, BINARY_FRAME_MESSAGE, SESSION_CAP_MESSAGE } from './se
 export { SPEECH_RMS_DBFS, HORIZONS_S } from './speech-tracker';
 
 export const ASR_PATH = '/api/speech/asr';
+export const CREDITS_PATH = '/api/usages/credits';
 /** How long a socket gets to answer our close frame at shutdown before it is cut. */
 const SHUTDOWN_GRACE_MS = 300;
 
@@ -46,7 +47,16 @@ class EmulatorServer extends EventEmitter implements Emulator {
     this.faults = { ...opts.faults };
     this.log = opts.log ?? (() => undefined);
     this.http = createServer((req, res) => {
-      const known = new URL(req.url ?? '/', 'http://emulator').pathname === ASR_PATH;
+      const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+      if (path === CREDITS_PATH) {
+        // The key check's REST call (GET /api/usages/credits): 401 for a refused key, else a balance.
+        const key = req.headers['x-api-key'];
+        const ok = typeof key === 'string' && this.keyAccepted(key);
+        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(ok ? { remaining_credits: 1_000_000 } : { detail: 'API key is revoked or expired' }));
+        return;
+      }
+      const known = path === ASR_PATH;
       res.writeHead(known ? 426 : 404, { 'content-type': 'text/plain' });
       res.end(known ? 'WebSocket upgrade required\n' : 'Not found\n');
     });
@@ -75,6 +85,10 @@ class EmulatorServer extends EventEmitter implements Emulator {
         resolve();
       });
     });
+  }
+
+  private keyAccepted(key: string): boolean {
+    return key !== '' && (this.opts.apiKeys ? this.opts.apiKeys.includes(key) : true);
   }
 
   setFaults(f: EmulatorFaults): void {
@@ -131,7 +145,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
       return;
     }
     const key = headerValue(req.headers['x-api-key']) ?? url.searchParams.get('token') ?? '';
-    const accepted = key !== '' && (this.opts.apiKeys ? this.opts.apiKeys.includes(key) : true);
+    const accepted = this.keyAccepted(key);
     const headers = { ...req.headers };
     delete headers['x-api-key'];
 
