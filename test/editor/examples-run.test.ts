@@ -1,0 +1,239 @@
+/**
+ * The examples do what their comments say: all five are deployed unchanged into a real Node-RED, except
+ * for what a user would set (the Gradium config points at the local emulator with a key, the MQTT broker
+ * at an in-process broker, GRADIUM_SAMPLE at the bundled sample) and debug nodes also logging to the
+ * console so the test can read them. Then each is driven the way its comment tells a user to.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { exampleFiles, REPO_ROOT, type FlowNode } from './editor-files';
+import { startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
+
+const SAMPLE_WAV = path.join(REPO_ROOT, 'samples', 'hello.wav');
+const SCRIPT = fs
+  .readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8')
+  .split(/\r?\n/)
+  .map((l) => l.trim())
+  .filter(Boolean);
+const WAIT_MS = 60000;
+
+interface Broker {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** An in-process MQTT broker on a free loopback port (aedes is ESM-only, hence the dynamic import). */
+async function startBroker(): Promise<Broker> {
+  const { Aedes } = (await import('aedes')) as unknown as {
+    Aedes: { createBroker(): Promise<{ handle: (socket: net.Socket) => void; close(cb: () => void): void }> };
+  };
+  const aedes = await Aedes.createBroker();
+  const server = net.createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(resolve));
+    },
+  };
+}
+
+/** The PCM samples of a canonical WAV file (the data chunk located by walking the chunks). */
+function wavPcm(file: string): Buffer {
+  const wav = fs.readFileSync(file);
+  let offset = 12;
+  while (offset + 8 <= wav.length) {
+    const id = wav.toString('ascii', offset, offset + 4);
+    const size = wav.readUInt32LE(offset + 4);
+    if (id === 'data') return wav.subarray(offset + 8, offset + 8 + size);
+    offset += 8 + size + (size % 2);
+  }
+  throw new Error(`${file}: no data chunk`);
+}
+
+/** One Hermes audioFrame: a complete 16 kHz mono 16-bit WAV file holding `pcm`. */
+function wavFrame(pcm: Buffer): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16000, 24);
+  header.writeUInt32LE(32000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([header, pcm]);
+}
+
+function chunks(buf: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
+  return out;
+}
+
+/** Messages a debug node named `name` logged (it logs "[debug:name]" and then the message on the next lines). */
+function debugMessages(output: string, name: string): string[] {
+  const lines = output.split('\n');
+  const blocks: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]?.includes(`[debug:${name}]`)) continue;
+    const block = [lines[i] ?? ''];
+    for (let j = i + 1; j < lines.length && !/^\d+ \w+ \d\d:\d\d:\d\d - \[/.test(lines[j] ?? ''); j++) block.push(lines[j] ?? '');
+    blocks.push(block.join('\n'));
+  }
+  return blocks;
+}
+
+async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('examples run in a real Node-RED', function () {
+  this.timeout(180000);
+
+  let emulator: Emulator | undefined;
+  let broker: Broker | undefined;
+  let nodeRed: NodeRedServer | undefined;
+  let mqttClient: MqttClient | undefined;
+  /** example number ("01") → its nodes as deployed */
+  const deployed = new Map<string, FlowNode[]>();
+
+  function node(example: string, type: string, name: string): FlowNode {
+    const found = deployed.get(example)?.find((n) => n.type === type && n.name === name);
+    assert.ok(found, `example ${example} has no ${type} "${name}"`);
+    return found;
+  }
+
+  async function inject(example: string, name: string): Promise<void> {
+    assert.ok(nodeRed);
+    const res = await nodeRed.request('POST', `/inject/${node(example, 'inject', name).id}`);
+    assert.equal(res.status, 200, `inject ${name}: HTTP ${res.status} ${res.body}`);
+  }
+
+  const logged = (example: string, debugName: string): string[] =>
+    debugMessages(nodeRed?.output ?? '', `ex${example}-${debugName}`);
+
+  before(async function () {
+    emulator = await startEmulator({ script: SCRIPT });
+    broker = await startBroker();
+    const flows: unknown[] = [];
+    for (const file of exampleFiles()) {
+      const number = path.basename(file).slice(0, 2);
+      const nodes = JSON.parse(fs.readFileSync(file, 'utf8')) as FlowNode[];
+      const tabId = nodes.find((n) => n.z)?.z;
+      assert.ok(tabId);
+      flows.push({ id: tabId, type: 'tab', label: path.basename(file, '.json') });
+      for (const n of nodes) {
+        if (n.type === 'gradium-config') {
+          Object.assign(n, { region: 'custom', endpoint: emulator.url, credentials: { apiKey: 'example-test-key' } });
+        } else if (n.type === 'mqtt-broker') {
+          Object.assign(n, { broker: '127.0.0.1', port: String(broker.port) });
+        } else if (n.type === 'debug') {
+          Object.assign(n, { name: `ex${number}-${String(n.name)}`, console: true, complete: 'true', targetType: 'full' });
+        }
+        flows.push(n);
+      }
+      deployed.set(number, nodes);
+    }
+    nodeRed = await startNodeRed({ env: { GRADIUM_SAMPLE: SAMPLE_WAV } });
+    await nodeRed.deploy(flows);
+    await nodeRed.waitForLine(/Started flows/, { includePast: true });
+    const mqtt = (await import('mqtt')) as unknown as { connectAsync(url: string): Promise<MqttClient> };
+    mqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+  });
+
+  after(async () => {
+    await mqttClient?.endAsync();
+    await nodeRed?.stop();
+    await broker?.close();
+    await emulator?.close();
+  });
+
+  it('01: transcribe sends the sample and a final transcript of its first sentence comes out', async () => {
+    await inject('01', 'transcribe');
+    const final = await eventually('a final transcript', () =>
+      logged('01', 'transcript').find((m) => m.includes('final: true')),
+    );
+    assert.ok(final.includes(SCRIPT[0] ?? '\u0000'), final);
+    assert.ok(logged('01', 'connected').length >= 1, 'no connected message');
+  });
+
+  it('02: raw PCM published per microphone comes back as text on mics/<room>/text', async () => {
+    assert.ok(mqttClient);
+    const texts: { topic: string; text: string }[] = [];
+    mqttClient.on('message', (topic, payload) => {
+      if (topic.startsWith('mics/')) texts.push({ topic, text: payload.toString('utf8') });
+    });
+    await mqttClient.subscribeAsync('mics/+/text');
+    for (const chunk of chunks(wavPcm(SAMPLE_WAV), 3200)) await mqttClient.publishAsync('mics/kitchen/audio', chunk);
+    const first = await eventually('a text on mics/kitchen/text', () => texts[0]);
+    assert.equal(first.topic, 'mics/kitchen/text');
+    assert.equal(first.text, SCRIPT[0]);
+  });
+
+  it('03: a Hermes satellite gets hermes/asr/textCaptured for its listening session', async () => {
+    assert.ok(mqttClient);
+    const captured: Record<string, unknown>[] = [];
+    mqttClient.on('message', (topic, payload) => {
+      if (topic === 'hermes/asr/textCaptured') captured.push(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+    });
+    await mqttClient.subscribeAsync('hermes/asr/textCaptured');
+    // Audio before startListening is not passed on (and not billed).
+    await mqttClient.publishAsync('hermes/audioServer/satellite1/audioFrame', wavFrame(Buffer.alloc(1024)));
+    await mqttClient.publishAsync('hermes/asr/startListening', JSON.stringify({ siteId: 'satellite1', sessionId: 'session-42' }));
+    // The audio server sends 512-sample frames, each a WAV file.
+    for (const pcm of chunks(wavPcm(SAMPLE_WAV), 1024)) {
+      await mqttClient.publishAsync('hermes/audioServer/satellite1/audioFrame', wavFrame(pcm));
+    }
+    const message = await eventually('textCaptured', () => captured[0]);
+    assert.equal(message.siteId, 'satellite1');
+    assert.equal(message.sessionId, 'session-42');
+    assert.equal(message.text, SCRIPT.find((line) => line === message.text));
+    assert.equal(typeof message.seconds, 'number');
+  });
+
+  it('04: msg.settings switches the stream to French before the audio', async () => {
+    await inject('04', 'French');
+    await inject('04', 'transcribe');
+    const connected = await eventually('a connected message', () => logged('04', 'connected')[0]);
+    assert.match(connected, /language: 'fr'/);
+    await eventually('a final transcript', () => logged('04', 'transcript').find((m) => m.includes('final: true')));
+  });
+
+  it('05: start opens the session, flush ends the turn with a final', async () => {
+    await inject('05', 'start');
+    await eventually('a connected message after start', () => logged('05', 'connected')[0]);
+    await inject('05', 'transcribe');
+    await eventually('an interim transcript', () => logged('05', 'transcript')[0]);
+    await inject('05', 'flush');
+    const final = await eventually('a final transcript', () =>
+      logged('05', 'transcript').find((m) => m.includes('final: true')),
+    );
+    assert.match(final, /endOfTurn: '(flush|idle)'/);
+    await inject('05', 'stop');
+    await eventually('a disconnected message after stop', () =>
+      logged('05', 'disconnected').find((m) => m.includes("reason: 'stop'")),
+    );
+  });
+});
