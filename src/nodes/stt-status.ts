@@ -69,7 +69,9 @@ export class SttStatus {
       const heard = s.lastHeard ? ' · ' + truncate(s.lastHeard, 40) : '';
       this.set({ fill: 'green', shape: 'dot', text: this.t(NS + 'listening', { count: s.open }) + heard });
     } else if (s.backoff > 0) {
-      this.set({ fill: 'yellow', shape: 'ring', text: this.t(NS + 'retry', { seconds: '…' }) });
+      // Whole seconds, rounded up: "retry in 0 s" would read as a retry that is not happening.
+      const seconds = Math.max(1, Math.ceil((s.retryInMs ?? 0) / 1000));
+      this.set({ fill: 'yellow', shape: 'ring', text: this.t(NS + 'retry', { seconds }) });
     } else {
       this.set({ fill: 'yellow', shape: 'ring', text: NS + 'connecting' });
     }

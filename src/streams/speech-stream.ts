@@ -75,6 +75,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private timeOffsetS = 0;
   private carriedWords: Word[] = [];
   private backoffTimer: NodeJS.Timeout | null = null;
+  /** When the pending reconnect fires (this.now() clock); null when none is pending. */
+  private retryAt: number | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
@@ -96,6 +98,11 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   get state(): StreamState {
     return this.stateValue;
+  }
+
+  /** Time left before the pending reconnect, or null when the stream is not waiting to reconnect. */
+  get retryInMs(): number | null {
+    return this.retryAt === null ? null : Math.max(0, this.retryAt - this.now());
   }
 
   get droppedAudioMs(): number {
@@ -355,9 +362,11 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
     }
     if (willReconnect && retryInMs !== null) {
+      this.retryAt = this.now() + retryInMs;
       this.setState(StreamState.BACKOFF);
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = null;
+        this.retryAt = null;
         this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
         this.startRun();
       }, retryInMs);
@@ -409,6 +418,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.clearIdle();
     if (this.backoffTimer) clearTimeout(this.backoffTimer);
     this.backoffTimer = null;
+    this.retryAt = null;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
   }

@@ -52,6 +52,8 @@ export interface ManagerSummary {
   connecting: number;
   open: number;
   backoff: number;
+  /** The soonest pending reconnect among streams in backoff (ms from now), or null. */
+  retryInMs: number | null;
   /** Set while new sessions are refused after a key/config failure. */
   blocked: GradiumError | null;
   lastHeard: string;
@@ -88,12 +90,17 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     let connecting = 0;
     let open = 0;
     let backoff = 0;
+    let retryInMs: number | null = null;
     for (const { stream } of this.streams.values()) {
       if (stream.state === StreamState.CONNECTING) connecting += 1;
       else if (stream.state === StreamState.OPEN) open += 1;
-      else if (stream.state === StreamState.BACKOFF) backoff += 1;
+      else if (stream.state === StreamState.BACKOFF) {
+        backoff += 1;
+        const ms = stream.retryInMs;
+        if (ms !== null && (retryInMs === null || ms < retryInMs)) retryInMs = ms;
+      }
     }
-    return { streams: this.streams.size, connecting, open, backoff, blocked: this.blocked?.error ?? null, lastHeard: this.lastHeard };
+    return { streams: this.streams.size, connecting, open, backoff, retryInMs, blocked: this.blocked?.error ?? null, lastHeard: this.lastHeard };
   }
 
   has(key: string): boolean {
