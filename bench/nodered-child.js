@@ -1,0 +1,180 @@
+'use strict';
+/**
+ * One benchmark scenario through a real Node-RED runtime (embedded API) in its own process: a gradium-stt
+ * node wired to the emulator, three sink nodes on its outputs, and N real-time 16 kHz streams injected with
+ * node.receive() from one shared timer. Reports CPU, pacing lag, latencies and memory to run.js over IPC.
+ */
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
+const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
+const { summary, cpuMs, pacer, sleep } = require('./stats');
+
+/** The emulator child accepts only this key. */
+const API_KEY = 'bench-key';
+
+process.env.GRADIUM_API_KEY = API_KEY;
+install(); // before Node-RED loads the node, so its sockets carry the probe
+const RED = require('node-red');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+function flow(url, maxStreams) {
+  return [
+    { id: 'tab', type: 'tab', label: 'bench' },
+    // No credential: the config node falls back to GRADIUM_API_KEY, set below for this process only.
+    { id: 'cfg', type: 'gradium-config', name: 'emulator', region: 'custom', endpoint: url },
+    {
+      id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', name: '', keyProperty: 'topic', maxStreams,
+      encoding: 'pcm', sampleRate: 16000, channels: 1, sampleFormat: 's16le', language: 'en', delayInFrames: 10,
+      model: 'default', jsonConfig: '', turnMode: 'vad', vadHorizon: 2, vadThreshold: 0.7, vadSteps: 3,
+      flushTimeout: 2000, finalGrace: 100, idleTimeout: 3000, interim: true, bufferSeconds: 10,
+      wires: [['conn'], ['disc'], ['tx']],
+    },
+    { id: 'conn', type: 'bench-sink', z: 'tab', wires: [] },
+    { id: 'disc', type: 'bench-sink', z: 'tab', wires: [] },
+    { id: 'tx', type: 'bench-sink', z: 'tab', wires: [] },
+  ];
+}
+
+async function startNodeRed(url, maxStreams) {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-bench-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(REPO_ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
+  RED.init(http.createServer(), {
+    userDir,
+    nodesDir: [path.join(__dirname, 'nodes')],
+    flowFile: 'flows.json',
+    credentialSecret: 'bench-not-a-secret',
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    disableEditor: true,
+    telemetry: { enabled: false },
+    logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
+  });
+  await RED.start();
+  await RED.runtime.flows.setFlows({
+    flows: { flows: flow(url, maxStreams) },
+    deploymentType: 'full',
+  });
+  // setFlows resolves before the new flows have started.
+  for (let i = 0; i < 200 && !RED.nodes.getNode('tx'); i++) await sleep(50);
+  return userDir;
+}
+
+async function run({ url, n, chunkMs, warmupS, measureS }) {
+  const userDir = await startNodeRed(url, 2000);
+  const stt = RED.nodes.getNode('stt');
+  if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
+  const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
+  RED.nodes.getNode('conn').on('input', () => counts.connected++);
+  RED.nodes.getNode('disc').on('input', (msg) => {
+    counts.disconnected++;
+    counts.droppedAudioMs += msg.payload.droppedAudioMs || 0;
+    if (msg.payload.willReconnect) counts.reconnects++;
+    if (msg.payload.reason !== 'stop' && counts.errors.length < 5) counts.errors.push(`${msg.payload.reason}: ${msg.payload.message}`);
+  });
+  RED.nodes.getNode('tx').on('input', (msg) => {
+    if (msg.final) {
+      counts.finals++;
+      return;
+    }
+    counts.interims++;
+    if (!probe.measuring) return;
+    const words = msg.transcript.words;
+    if (words.length > 0) transcriptOut(msg.topic, words[words.length - 1].text);
+  });
+
+  global.gc();
+  const rssBase = process.memoryUsage().rss;
+
+  const cycle = speechCycle();
+  const chunkSamples = (16000 * chunkMs) / 1000;
+  const chunksPerFrame = FRAME_SAMPLES / chunkSamples;
+  const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
+  // Streams start at different places in the speech cycle, as real speakers do.
+  const phase = keys.map((_, i) => ((i * 7) % (CYCLE_SAMPLES / FRAME_SAMPLES)) * FRAME_SAMPLES);
+  const lags = [];
+  let k = 0;
+  const pace = pacer(chunkMs, (lag) => {
+    if (probe.measuring) lags.push(lag);
+    const completes = (k + 1) % chunksPerFrame === 0;
+    for (let i = 0; i < n; i++) {
+      const at = ((phase[i] + k * chunkSamples) % CYCLE_SAMPLES) * 2;
+      const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
+      const t = performance.now();
+      if (completes && probe.measuring) frameCompleting(keys[i], t);
+      probe.currentKey = keys[i];
+      stt.receive(msg);
+      probe.currentKey = null;
+    }
+    k++;
+  });
+
+  await sleep(warmupS * 1000);
+  process.send({ type: 'window', phase: 'start' });
+  probe.measuring = true;
+  const sends0 = probe.audioSends;
+  const cpu0 = cpuMs();
+  const ticks0 = pace.ticks;
+  const wall0 = performance.now();
+  await sleep(measureS * 1000);
+  const cpu1 = cpuMs();
+  const wall1 = performance.now();
+  const ticks1 = pace.ticks;
+  probe.measuring = false;
+  process.send({ type: 'window', phase: 'end' });
+  const sendsInWindow = probe.audioSends - sends0;
+  pace.stop();
+  const rssLive = process.memoryUsage().rss;
+  global.gc();
+  const rssAfterGc = process.memoryUsage().rss;
+  const heap = process.memoryUsage().heapUsed;
+
+  // End every stream as a flow would: action stop, then wait for each disconnected message.
+  for (const key of keys) stt.receive({ topic: key, action: 'stop' });
+  const deadline = Date.now() + 30000;
+  while (counts.disconnected < n && Date.now() < deadline) await sleep(100);
+  await sleep(200);
+
+  const audioS = ((ticks1 - ticks0) * chunkMs) / 1000;
+  const result = {
+    n,
+    chunkMs,
+    windowS: (wall1 - wall0) / 1000,
+    audioSecondsPerStream: audioS,
+    cpuMs: cpu1 - cpu0,
+    cpuMsPerAudioSecondPerStream: (cpu1 - cpu0) / (audioS * n),
+    coreUtilisation: (cpu1 - cpu0) / (wall1 - wall0),
+    lag: summary(lags),
+    wireLatency: summary(probe.wireLatency),
+    textLatency: summary(probe.textLatency),
+    textFrames: probe.textFrames,
+    unmatchedText: probe.unmatchedText,
+    deferredSends: probe.deferredSends,
+    sendsInWindow,
+    expectedSendsInWindow: (((ticks1 - ticks0) * chunkMs) / 80) * n,
+    framesSent: probe.audioSends,
+    rssBase,
+    rssLive,
+    rssAfterGc,
+    heapUsed: heap,
+    rssPerStreamKB: (rssAfterGc - rssBase) / 1024 / n,
+    ...counts,
+  };
+  process.send({ type: 'result', result });
+  await RED.stop().catch(() => undefined);
+  fs.rmSync(userDir, { recursive: true, force: true });
+}
+
+process.once('message', (m) => {
+  run(m).then(
+    () => process.exit(0),
+    (err) => {
+      process.send({ type: 'error', message: err.stack || String(err) });
+      process.exit(1);
+    },
+  );
+});

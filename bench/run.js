@@ -1,0 +1,183 @@
+'use strict';
+/**
+ * `npm run bench` (issue 7): the gradium-stt node in a real Node-RED against the floor client, N real-time
+ * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
+ * alone. Writes bench/results/latest.{md,svg,json}.
+ *
+ * Options: --only node:100:80,floor:100,audio   run only these scenarios (results go to bench/results/partial.*)
+ *          --prof                               write --cpu-prof profiles of the node runs to $TMPDIR/gradium-bench-prof
+ *          --quick                              shorter windows (a smoke run)
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startChild, HAS_TASKSET } = require('./children');
+const { writeReport } = require('./report');
+
+const STREAMS = [1, 10, 100, 500, 1000];
+const CHUNKS_MS = [20, 80];
+/** Checked when 1000 streams fall behind: the issue's target. */
+const TARGET_STREAMS = 800;
+/** The pacing loop may be this late at most, or a stream has fallen behind (one 80 ms frame). */
+const MAX_LAG_MS = 80;
+
+const args = process.argv.slice(2);
+const only = valueOf('--only')?.split(',');
+const quick = args.includes('--quick');
+const prof = args.includes('--prof');
+const PROF_DIR = path.join(os.tmpdir(), 'gradium-bench-prof');
+
+function valueOf(flag) {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function windows(n) {
+  if (quick) return { warmupS: 2, measureS: 4 };
+  if (n >= 500) return { warmupS: 5, measureS: 12 };
+  return { warmupS: 3, measureS: 15 };
+}
+
+function wanted(kind, n, chunkMs) {
+  if (!only) return true;
+  return only.some((o) => {
+    const [k, a, b] = o.split(':');
+    return k === kind && (a === undefined || Number(a) === n) && (b === undefined || Number(b) === chunkMs);
+  });
+}
+
+class EmulatorProcess {
+  constructor() {
+    this.proc = startChild('emulator-child.js', { cpu: 1 });
+    this.seq = 0;
+  }
+  async start() {
+    this.url = (await this.proc.next('listening', 30000)).url;
+  }
+  async ask(cmd, extra = {}) {
+    const id = ++this.seq;
+    const reply = new Promise((resolve) => {
+      const on = (m) => {
+        if (m.id === id) {
+          this.proc.child.off('message', on);
+          resolve(m);
+        }
+      };
+      this.proc.child.on('message', on);
+    });
+    this.proc.send({ cmd, id, ...extra });
+    return reply;
+  }
+  async stop() {
+    this.proc.send({ cmd: 'stop' });
+    await this.proc.exited;
+  }
+}
+
+/** One scenario in a fresh child; the emulator's CPU is read over the same measurement window. */
+async function scenario(emulator, script, params, nodeArgs = []) {
+  const mark = (await emulator.ask('mark')).mark;
+  const proc = startChild(script, { cpu: 0, nodeArgs });
+  let emuWindow = null;
+  proc.child.on('message', async (m) => {
+    if (m.type !== 'window') return;
+    const { cpuMs } = await emulator.ask('mark');
+    if (m.phase === 'start') emuWindow = { start: cpuMs };
+    else if (emuWindow) emuWindow.ms = cpuMs - emuWindow.start;
+  });
+  proc.send({ url: emulator.url, ...params });
+  const { result } = await proc.next('result', (params.warmupS + params.measureS + 90) * 1000);
+  await proc.exited;
+  if (process.env.BENCH_VERBOSE) console.log(proc.output);
+  const { totals } = await emulator.ask('totals', { mark, timeoutMs: 20000 });
+  result.emulator = totals;
+  result.emulatorCoreUtilisation = emuWindow && emuWindow.ms !== undefined ? emuWindow.ms / (result.windowS * 1000) : null;
+  return result;
+}
+
+function keptUp(r) {
+  return (
+    r.lag.max !== null && r.lag.max < MAX_LAG_MS &&
+    r.emulator.audioMessages === r.framesSent &&
+    (r.droppedAudioMs ?? 0) === 0 &&
+    (r.reconnects ?? 0) === 0 &&
+    r.sendsInWindow >= 0.98 * r.expectedSendsInWindow
+  );
+}
+
+function line(kind, r) {
+  const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
+  return (
+    `${kind.padEnd(5)} N=${String(r.n).padStart(4)} chunk=${r.chunkMs}ms  cpu ${f(r.cpuMsPerAudioSecondPerStream, 3)} ms/audio-s/stream` +
+    ` (core ${f(r.coreUtilisation * 100, 0)}%, emulator core ${f((r.emulatorCoreUtilisation ?? 0) * 100, 0)}%)` +
+    `  lag p99 ${f(r.lag.p99, 1)} max ${f(r.lag.max, 1)} ms` +
+    (r.wireLatency ? `  wire p50/p99 ${f(r.wireLatency.p50, 3)}/${f(r.wireLatency.p99, 3)} ms  text p50/p99 ${f(r.textLatency.p50, 3)}/${f(r.textLatency.p99, 3)} ms` : '') +
+    `  rss ${f(r.rssPerStreamKB, 0)} KB/stream  frames ${r.emulator.audioMessages}/${r.framesSent}  ${r.keptUp ? 'real time' : 'FELL BEHIND'}`
+  );
+}
+
+async function main() {
+  const started = new Date();
+  const t0 = Date.now();
+  const emulator = new EmulatorProcess();
+  await emulator.start();
+  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
+  if (prof) fs.mkdirSync(PROF_DIR, { recursive: true });
+  const results = { node: [], floor: [], audio: null };
+  try {
+    for (const n of STREAMS) {
+      if (wanted('floor', n, 80) && (!only || only.some((o) => o.startsWith('floor')))) {
+        const r = await scenario(emulator, 'floor-child.js', { n, ...windows(n) });
+        r.keptUp = keptUp(r);
+        results.floor.push(r);
+        console.log(line('floor', r));
+      }
+      for (const chunkMs of CHUNKS_MS) {
+        if (!wanted('node', n, chunkMs) || (only && !only.some((o) => o.startsWith('node')))) continue;
+        const r = await scenario(emulator, 'nodered-child.js', { n, chunkMs, ...windows(n) }, nodeArgs);
+        r.keptUp = keptUp(r);
+        results.node.push(r);
+        console.log(line('node', r));
+      }
+    }
+    if (!only) {
+      // Where 1000 streams fall behind, check the target count too.
+      for (const chunkMs of CHUNKS_MS) {
+        const big = results.node.find((r) => r.n === 1000 && r.chunkMs === chunkMs);
+        if (big && !big.keptUp) {
+          const r = await scenario(emulator, 'nodered-child.js', { n: TARGET_STREAMS, chunkMs, ...windows(TARGET_STREAMS) }, nodeArgs);
+          r.keptUp = keptUp(r);
+          results.node.push(r);
+          console.log(line('node', r));
+        }
+      }
+    }
+    if (!only || only.includes('audio')) {
+      const proc = startChild('audio-path-child.js', { cpu: 0 });
+      proc.send({});
+      results.audio = (await proc.next('result')).result;
+      await proc.exited;
+      for (const a of results.audio) console.log(`audio ${a.label}: ${(a.inputSamplesPerSecond / 1e6).toFixed(2)} M samples/s, ${a.realTimeFactor.toFixed(0)}x real time`);
+    }
+  } finally {
+    await emulator.stop();
+  }
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    memGB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    nodeRed: require('node-red/package.json').version,
+    ws: require('ws/package.json').version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    pinned: HAS_TASKSET,
+  };
+  const base = only ? 'partial' : 'latest';
+  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, maxLagMs: MAX_LAG_MS });
+  console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+'use strict';
+/** Small numeric helpers shared by the bench processes. */
+
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function summary(values) {
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.length ? values.reduce((a, b) => (b > a ? b : a), -Infinity) : null,
+  };
+}
+
+/** CPU time (user + system, all threads of this process) in ms. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Calls `tick(lagMs)` once per period, in real time, from one shared timer. Each call is scheduled for
+ * start + k * period; when the loop is late it catches up (as queued messages would) and reports the lag.
+ */
+function pacer(periodMs, tick) {
+  const start = performance.now();
+  let k = 0;
+  let timer = null;
+  let stopped = false;
+  const run = () => {
+    timer = null;
+    if (stopped) return;
+    let now = performance.now();
+    while (!stopped && start + k * periodMs <= now) {
+      tick(now - (start + k * periodMs));
+      k++;
+      now = performance.now();
+    }
+    if (!stopped) timer = setTimeout(run, Math.max(0, start + k * periodMs - performance.now()));
+  };
+  run();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+    get ticks() {
+      return k;
+    },
+  };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { percentile, summary, cpuMs, pacer, sleep };
