@@ -109,6 +109,16 @@ export class FlowRun {
     }
   }
 
+  /**
+   * Stop the test helper's recording of calls. Its sinon spies keep every logged metric with a captured
+   * stack whose frames reference the input message, so they hold every audio chunk ever sent: a leak of
+   * the harness, not of the node. Memory measurements call this right after start(); `errors`, `warnings`
+   * and logLines() stop filling from then on (outputs, Status and Catch nodes still work).
+   */
+  stopRecordingCalls(): void {
+    (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
+  }
+
   get node(): Node {
     return helper.getNode('n1');
   }
