@@ -3,7 +3,8 @@
  * Rule (protocol reference §3.1): the inactivity probability at a chosen horizon stays above a threshold for
  * K consecutive steps, after the speaker was active (a step at or below the threshold, or a word). Arming on
  * the probability and not only on words matters: words come `delay_in_frames` later than the audio they
- * describe, often after the silence that ends the turn. Steps without an entry for the horizon fall back to
+ * describe, often after the silence that ends the turn, so a word only breaks a silent run when the audio
+ * it describes lies inside that run. Steps without an entry for the horizon fall back to
  * the longest horizon present; an empty `vad` array counts as "not yet".
  */
 import type { StepMessage } from './protocol';
@@ -20,18 +21,30 @@ export interface TurnRule {
 export class TurnDetector {
   private silentSteps = 0;
   private heardSpeech = false;
+  /** Audio time (s) where the current run of silent steps began; Infinity when there is none. */
+  private silentFromS = Infinity;
+  /** Audio time (s) where the last VAD turn end cut: later-arriving words from before it belong to that turn. */
+  private cutS = -Infinity;
 
   constructor(private rule: TurnRule) {}
 
   setRule(rule: TurnRule): void {
     this.rule = rule;
     this.silentSteps = 0;
+    this.silentFromS = Infinity;
   }
 
-  /** A word arrived: the turn is in progress. */
-  onWord(): void {
+  /**
+   * A word arrived: the turn is in progress. `audioS` is where the word was spoken on the steps' audio clock
+   * (`start_s` minus the model delay); without it the word counts as spoken now.
+   */
+  onWord(audioS = Infinity): void {
+    if (audioS < this.cutS) return;
     this.heardSpeech = true;
-    this.silentSteps = 0;
+    if (audioS >= this.silentFromS) {
+      this.silentSteps = 0;
+      this.silentFromS = Infinity;
+    }
   }
 
   /** Returns true exactly once per turn, on the step that ends it. */
@@ -41,18 +54,22 @@ export class TurnDetector {
     if (prob <= this.rule.threshold) {
       this.heardSpeech = true;
       this.silentSteps = 0;
+      this.silentFromS = Infinity;
       return false;
     }
     if (!this.heardSpeech) return false;
+    if (this.silentSteps === 0) this.silentFromS = step.total_duration_s - step.step_duration_s;
     this.silentSteps += 1;
     if (this.silentSteps < this.rule.steps) return false;
     this.reset();
+    this.cutS = step.total_duration_s;
     return true;
   }
 
   /** The turn was ended some other way (flush, stop). */
   reset(): void {
     this.silentSteps = 0;
+    this.silentFromS = Infinity;
     this.heardSpeech = false;
   }
 }

@@ -201,7 +201,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const start = Math.max(0, this.options.timeOffsetS + m.start_s - this.delayS);
     const audioS = m.start_s - this.delayS;
     this.words.push({ word: { text: m.text, start: round3(start), end: null }, audioS });
-    this.detector.onWord();
+    this.detector.onWord(audioS);
     if (!this.settings.interim) return;
     // While a turn waits for its final, only words past its cut are news: they open the next turn.
     const cut = this.pending ? this.pending.cutS : -Infinity;

@@ -45,6 +45,8 @@ export interface StreamOptions {
   handshakeTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
+  /** The input side's last partial frame, taken when the stream ends on its own (idle, redeploy). */
+  drainInput?: () => AudioFrame[];
   now?: () => number;
 }
 
@@ -143,6 +145,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   /** End the stream: last audio, final, end_of_stream, close. */
   stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
     if (this.ending || this.stateValue === StreamState.ENDED) return;
+    const rest = this.options.drainInput?.() ?? [];
+    if (rest.length > 0) this.pushFrames(rest);
     this.ending = { endOfTurn, reason };
     this.clearIdle();
     if (!this.active && this.stateValue !== StreamState.BACKOFF) {

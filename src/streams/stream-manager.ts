@@ -254,6 +254,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       sessionCapSeconds: this.options.sessionCapSeconds,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       maxBufferedBytes: this.options.maxBufferedBytes,
+      drainInput: () => pipeline.flush(),
     });
     const entry: Entry<C> = { stream, pipeline, context };
     this.streams.set(key, entry);
