@@ -23,6 +23,11 @@ const TWO_UTTERANCES = speechPcm([
   { speechMs: 800, silenceMs: 900 },
   { speechMs: 1200, silenceMs: 900 },
 ]);
+/** Broker and Gradium config of the hand-built flows; wireToTest points them at the test's broker and emulator. */
+const CONFIG_NODES: FlowNode[] = [
+  { id: 'b1', type: 'mqtt-broker', broker: '', port: '', clientid: '', autoConnect: true, protocolVersion: '4', keepalive: '60', cleansession: true },
+  { id: 'c1', type: 'gradium-config', name: '', region: 'global', endpoint: '' },
+];
 const NODE_MODULES = [configNode, sttNode, mqttNodes, changeNode, switchNode, functionNode, commentNode];
 
 interface SttOutputs {
@@ -143,9 +148,8 @@ describe('audio over MQTT (aedes broker + Node-RED mqtt in + gradium-stt + emula
     // The wiring example 03 uses, without its listening gate, so every frame counts.
     const flow = wireToTest(
       [
-        { id: 'b1', type: 'mqtt-broker', broker: '', port: '', clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true },
-        { id: 'c1', type: 'gradium-config', name: '', region: 'global', endpoint: '' },
-        { id: 'm1', type: 'mqtt in', z: 't1', topic: 'hermes/audioServer/+/audioFrame', qos: '0', datatype: 'buffer', broker: 'b1', nl: false, rap: true, rh: 0, inputs: 0, wires: [['k1']] },
+        ...CONFIG_NODES,
+        { id: 'm1', type: 'mqtt in', z: 't1', topic: 'hermes/audioServer/+/audioFrame', qos: '0', datatype: 'buffer', broker: 'b1', wires: [['k1']] },
         {
           id: 'k1',
           type: 'change',
@@ -252,8 +256,7 @@ describe('audio over MQTT (aedes broker + Node-RED mqtt in + gradium-stt + emula
   it('refuses audio from mqtt in set to "a String" (and legacy nodes without the setting) with a clear error', async () => {
     const flow = wireToTest(
       [
-        { id: 'b1', type: 'mqtt-broker', broker: '', port: '', clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true },
-        { id: 'c1', type: 'gradium-config', name: '', region: 'global', endpoint: '' },
+        ...CONFIG_NODES,
         { id: 'm1', type: 'mqtt in', z: 't1', topic: 'string/+/audio', qos: '0', datatype: 'utf8', broker: 'b1', wires: [['n1']] },
         // Saved by a Node-RED that predates the output setting: the node falls back to a utf8 string.
         { id: 'm2', type: 'mqtt in', z: 't1', topic: 'legacy/+/audio', qos: '0', broker: 'b1', wires: [['n1']] },
