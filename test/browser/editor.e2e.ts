@@ -37,7 +37,8 @@ function testFlow(endpoint: string): unknown[] {
   const stt = { ...STT_DEFAULTS, type: 'gradium-stt', z: 'tab1' };
   return [
     { id: 'tab1', type: 'tab', label: 'Editor test' },
-    { id: 'cfg1', type: 'gradium-config', name: '', region: 'custom', endpoint },
+    // The emulator accepts any non-empty key; the node requires one.
+    { id: 'cfg1', type: 'gradium-config', name: '', region: 'custom', endpoint, credentials: { apiKey: 'editor-test-key' } },
     {
       id: 'inject1', type: 'inject', z: 'tab1', name: 'speak', props: [], repeat: '', once: false, topic: '',
       x: 110, y: 80, wires: [['file1']],
