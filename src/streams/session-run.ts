@@ -253,17 +253,27 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       t.latencyMs = Math.max(0, Math.round(this.options.now() - p.speechEndedAt));
       this.emit('transcript', t);
     }
-    this.emit('turnEnded');
     if (this.vadCuts.length > 0) {
       this.nextVadTurn();
     } else if (this.endingTurn) {
-      if (this.words.length > 0) {
-        this.endTurn(this.endingTurn);
-        return;
+      // A VAD cut covered only the audio before it: words of the audio after it may still be on their way,
+      // so the run's last turn needs its own flush before end_of_stream.
+      if (this.words.length > 0 || p.cutS !== Infinity) this.endTurn(this.endingTurn);
+      else {
+        this.stateValue = RunState.CLOSING;
+        this.gradium.endOfStream();
       }
-      this.stateValue = RunState.CLOSING;
-      this.gradium.endOfStream();
     }
+    // Last: a listener may rotate the stream and so finish() this run, which must see the run's next step
+    // already taken (otherwise a finish() here starts a turn end that the end_of_stream above cuts off).
+    this.emit('turnEnded');
+  }
+
+  private emitLeftover(endOfTurn: EndOfTurn): void {
+    const t = this.transcript(true, this.words);
+    t.endOfTurn = endOfTurn;
+    this.words = [];
+    this.emit('transcript', t);
   }
 
   private clearPending(): void {
@@ -313,6 +323,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     }
     this.clearPending();
     const wasEnding = this.endingTurn !== null;
+    // Words that came after our end_of_stream (Gradium drains what is left before closing): the last final.
+    if (orderly && wasEnding && this.words.length > 0) this.emitLeftover(this.endingTurn!);
     this.stateValue = RunState.CLOSED;
     const end: RunEnd = {
       error,

@@ -271,11 +271,12 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   private afterSend(): void {
     const run = this.active;
-    if (!run || this.ending) return;
+    if (!run) return;
     const seconds = run.audioSeconds;
     const forceAt = this.capS - Math.min(10, this.capS * 0.1);
+    // Also while ending: a stop right after a long backlog (a whole file) must not run past the cap.
     if (seconds >= forceAt) this.rotate('rotation');
-    else if (seconds >= this.capS * 0.8) this.rotateAtTurn = true;
+    else if (seconds >= this.capS * 0.8 && !this.ending) this.rotateAtTurn = true;
   }
 
   /** Replace the active run by a fresh one; the old one ends its turn and closes on its own. */
@@ -293,9 +294,13 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private readonly pendingReasons = new Map<SessionRun, DisconnectReason>();
 
   private onRunReady(run: SessionRun, ready: ReadyMessage): void {
-    if (run !== this.active) return;
-    this.backoff.reset();
-    if (!this.ending) this.setState(StreamState.OPEN);
+    const active = run === this.active;
+    // A run rotated out before its `ready` still reports it: every disconnected has its connected.
+    if (!active && !this.retiring.has(run)) return;
+    if (active) {
+      this.backoff.reset();
+      if (!this.ending) this.setState(StreamState.OPEN);
+    }
     this.emit('connected', {
       session: run.session,
       requestId: ready.request_id,
@@ -306,7 +311,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       delayInFrames: ready.delay_in_frames,
       reconnects: this.reconnects,
     });
-    this.pump();
+    if (active) this.pump();
   }
 
   private onTranscript(t: Transcript): void {
@@ -316,7 +321,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private onTurnEnded(run: SessionRun): void {
-    if (run === this.active && this.rotateAtTurn && !this.ending) this.rotate('rotation');
+    // Not for a run whose socket is gone: that one ends with an error and its audio is replayed instead.
+    if (run === this.active && this.rotateAtTurn && !this.ending && run.canSend) this.rotate('rotation');
   }
 
   private onRunEnded(run: SessionRun, end: RunEnd): void {
