@@ -11,6 +11,7 @@ const THREE = speechPcm([
   { speechMs: 1200, silenceMs: 900 },
   { speechMs: 800, silenceMs: 900 },
 ]);
+const FRAME_SAMPLES = 1280;
 const QUICK_BACKOFF = { initialMs: 100, maxMs: 400, maxAttempts: 0 };
 
 /** Inject a fault into the next session only; the ones after it (the reconnects) are healthy. */
@@ -21,6 +22,13 @@ function faultOnce(emu: Emulator, faults: EmulatorFaults): void {
     emu.off('session', heal);
   };
   emu.on('session', heal);
+}
+
+/** Samples Gradium got vs samples pushed: none missing, at most the frames whose `step` was in flight again. */
+function assertReplayedOnce(received: number, pushed: number): void {
+  const extraFrames = (received - pushed) / FRAME_SAMPLES;
+  assert.ok(received >= pushed, `${pushed - received} samples never reached Gradium`);
+  assert.ok(Number.isInteger(extraFrames) && extraFrames <= 2, `${received - pushed} samples sent twice`);
 }
 
 function samplesReceived(emu: Emulator): number {
@@ -59,8 +67,10 @@ describe('reliability: reconnects and server errors (Node-RED runtime + emulator
     assert.equal(run.connected[1]!.payload.reconnects, 1);
     assert.equal(run.connected[1]!.payload.session, 2);
 
-    // Every sample counted exactly once across the two sessions: the unacknowledged tail was replayed, no more.
-    assert.equal(samplesReceived(emu), THREE.length / 2);
+    // Nothing lost, and only the unacknowledged tail replayed. Exactly once holds whenever the `step` of the
+    // last frame the dying session processed reached us; when the crash swallows it, that frame is sent again
+    // (at least once: a frame whose acknowledgement never came cannot be known to be heard).
+    assertReplayedOnce(samplesReceived(emu), THREE.length / 2);
     assert.equal(end!.droppedAudioMs, 0);
     // Words in = words out: what either session said reaches the transcript output, in order, once.
     const wordsIn = emu.sessions.flatMap((s) => s.wordsSent);
@@ -98,7 +108,7 @@ describe('reliability: reconnects and server errors (Node-RED runtime + emulator
     assert.equal(first.code, 1011);
     assert.match(first.message, /Internal server error/);
     assert.equal(first.willReconnect, true);
-    assert.equal(samplesReceived(emu), THREE.length / 2);
+    assertReplayedOnce(samplesReceived(emu), THREE.length / 2);
     assert.deepEqual(run.finalWords('den'), emu.sessions.flatMap((s) => s.wordsSent));
     assert.deepEqual(run.errors, [], 'a retried error is not raised as a node error');
   });
