@@ -4,20 +4,13 @@
  */
 import { ENCODINGS, SAMPLE_FORMATS } from '../nodes/node-config';
 import { AudioInputError, type AudioFormat, type Encoding, type SampleFormat } from './types';
+import { describeValue } from './describe-value';
 
 const FIELDS = ['encoding', 'sampleRate', 'channels', 'sampleFormat'] as const;
 /** Wide enough for any real source; the resampler accepts it and a frame stays small. */
 export const MIN_SAMPLE_RATE = 4000;
 export const MAX_SAMPLE_RATE = 384000;
 export const MAX_CHANNELS = 32;
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"`;
-  if (typeof x === 'object') return 'an object';
-  return `${typeof x} ${String(x)}`;
-}
 
 /** Numbers may come as numeric strings from the editor or a Change node. */
 function toInteger(x: unknown): number | undefined {
@@ -28,26 +21,26 @@ function toInteger(x: unknown): number | undefined {
 
 export function checkEncoding(x: unknown, where: string): Encoding {
   if (typeof x === 'string' && (ENCODINGS as readonly string[]).includes(x)) return x as Encoding;
-  throw new AudioInputError(`${where}.encoding is ${describe(x)}; accepted: ${ENCODINGS.join(', ')}`);
+  throw new AudioInputError(`${where}.encoding is ${describeValue(x)}; accepted: ${ENCODINGS.join(', ')}`);
 }
 
 export function checkSampleFormat(x: unknown, where: string): SampleFormat {
   if (typeof x === 'string' && (SAMPLE_FORMATS as readonly string[]).includes(x)) return x as SampleFormat;
-  throw new AudioInputError(`${where}.sampleFormat is ${describe(x)}; accepted: ${SAMPLE_FORMATS.join(', ')}`);
+  throw new AudioInputError(`${where}.sampleFormat is ${describeValue(x)}; accepted: ${SAMPLE_FORMATS.join(', ')}`);
 }
 
 export function checkSampleRate(x: unknown, where: string): number {
   const n = toInteger(x);
   if (n !== undefined && n >= MIN_SAMPLE_RATE && n <= MAX_SAMPLE_RATE) return n;
   throw new AudioInputError(
-    `${where}.sampleRate is ${describe(x)}; accepted: an integer in Hz from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, e.g. 16000`,
+    `${where}.sampleRate is ${describeValue(x)}; accepted: an integer in Hz from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, e.g. 16000`,
   );
 }
 
 export function checkChannels(x: unknown, where: string): number {
   const n = toInteger(x);
   if (n !== undefined && n >= 1 && n <= MAX_CHANNELS) return n;
-  throw new AudioInputError(`${where}.channels is ${describe(x)}; accepted: an integer from 1 to ${MAX_CHANNELS}`);
+  throw new AudioInputError(`${where}.channels is ${describeValue(x)}; accepted: an integer from 1 to ${MAX_CHANNELS}`);
 }
 
 /**
@@ -58,7 +51,7 @@ export function validateFormatOverride(x: unknown): Partial<AudioFormat> {
   if (x === undefined || x === null) return {};
   if (typeof x !== 'object' || Array.isArray(x) || Buffer.isBuffer(x)) {
     throw new AudioInputError(
-      `msg.format is ${describe(x)}; expected an object with any of ${FIELDS.join(', ')}, e.g. {"sampleRate": 16000}`,
+      `msg.format is ${describeValue(x)}; expected an object with any of ${FIELDS.join(', ')}, e.g. {"sampleRate": 16000}`,
     );
   }
   const record = x as Record<string, unknown>;

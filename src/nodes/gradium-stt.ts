@@ -10,7 +10,8 @@ import type { GradiumError } from '../gradium/errors';
 import type { StreamSettings } from '../streams/settings';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { describe, formatFromConfig, InputError, isNoAudio, num, settingsFromConfig } from './stt-input';
+import { describeValue } from '../audio/describe-value';
+import { formatFromConfig, InputError, isNoAudio, num, settingsFromConfig } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
@@ -91,14 +92,14 @@ export = function register(RED: NodeAPI): void {
       if (v === undefined || v === null) return '';
       if (typeof v === 'string') return v;
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      throw new InputError(`msg.${keyProperty} (the stream key): got ${describe(v)}; expected a string or number.`);
+      throw new InputError(`msg.${keyProperty} (the stream key): got ${describeValue(v)}; expected a string or number.`);
     }
 
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
       if (a === undefined || a === null || a === '') return undefined;
       if (typeof a === 'string' && (ACTIONS as readonly string[]).includes(a)) return a as Action;
-      throw new InputError(`msg.action: got ${describe(a)}; expected "start", "flush" or "stop".`);
+      throw new InputError(`msg.action: got ${describeValue(a)}; expected "start", "flush" or "stop".`);
     }
 
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
@@ -132,7 +133,7 @@ export = function register(RED: NodeAPI): void {
           manager.pushAudio(key, m.payload, m.format, msg);
         } else if (!action && m.settings === undefined) {
           throw new InputError(
-            `msg.payload: got ${describe(m.payload)}; expected audio (Buffer, Uint8Array, Int16Array, Float32Array, base64 string or WAV) or msg.action / msg.settings / msg.reset.`,
+            `msg.payload: got ${describeValue(m.payload)}; expected audio (Buffer, Uint8Array, Int16Array, Float32Array, base64 string or WAV) or msg.action / msg.settings / msg.reset.`,
           );
         }
         if (action === 'flush') manager.flush(key, msg);

@@ -45,13 +45,6 @@ export function formatFromConfig(def: Partial<GradiumSttProps>): AudioFormat {
   };
 }
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `"${v.slice(0, 30)}"`;
-  return typeof v;
-}
-
 /** Payloads that come with an action but carry no audio (an Inject node's timestamp, an empty string). */
 export function isNoAudio(payload: unknown): boolean {
   return (

@@ -3,6 +3,7 @@
  * snake_case names). A bad value is refused as a whole: nothing changes unless everything is valid.
  */
 import { DELAYS_IN_FRAMES, LANGUAGES, type JsonConfig } from '../gradium/protocol';
+import { describeValue } from '../audio/describe-value';
 
 export interface StreamSettings {
   language: string;
@@ -61,18 +62,10 @@ const KNOWN = new Set<string>([
   'bufferSeconds',
 ]);
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
-}
-
 function toNumber(name: string, v: unknown, check: (n: number) => boolean, accepted: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isFinite(n) || !check(n)) {
-    throw new SettingsError(`settings.${name}: got ${describe(v)}; expected ${accepted}.`);
+    throw new SettingsError(`settings.${name}: got ${describeValue(v)}; expected ${accepted}.`);
   }
   return n;
 }
@@ -89,7 +82,7 @@ export function parseJsonConfig(v: unknown, name = 'jsonConfig'): JsonConfig {
     }
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SettingsError(`settings.${name}: got ${describe(v)}; expected a JSON object such as {"temp": 0.2}.`);
+    throw new SettingsError(`settings.${name}: got ${describeValue(v)}; expected a JSON object such as {"temp": 0.2}.`);
   }
   return value as JsonConfig;
 }
@@ -100,7 +93,7 @@ function validateField<K extends keyof StreamSettings>(key: K, v: unknown): Stre
   switch (key) {
     case 'language': {
       if (typeof v !== 'string' || !(LANGUAGES as readonly string[]).includes(v)) {
-        throw new SettingsError(`settings.language: got ${describe(v)}; expected one of ${LANGUAGES.join(', ')}.`);
+        throw new SettingsError(`settings.language: got ${describeValue(v)}; expected one of ${LANGUAGES.join(', ')}.`);
       }
       return v as R;
     }
@@ -113,14 +106,14 @@ function validateField<K extends keyof StreamSettings>(key: K, v: unknown): Stre
       ) as R;
     case 'model':
       if (typeof v !== 'string' || v.trim() === '') {
-        throw new SettingsError(`settings.model: got ${describe(v)}; expected a model name such as "default".`);
+        throw new SettingsError(`settings.model: got ${describeValue(v)}; expected a model name such as "default".`);
       }
       return v.trim() as R;
     case 'jsonConfig':
       return parseJsonConfig(v) as R;
     case 'turnMode':
       if (v !== 'vad' && v !== 'manual') {
-        throw new SettingsError(`settings.turnMode: got ${describe(v)}; expected "vad" or "manual".`);
+        throw new SettingsError(`settings.turnMode: got ${describeValue(v)}; expected "vad" or "manual".`);
       }
       return v as R;
     case 'vadHorizon':
@@ -136,7 +129,7 @@ function validateField<K extends keyof StreamSettings>(key: K, v: unknown): Stre
     case 'idleTimeout':
       return toNumber(key, v, (n) => n === 0 || (n >= 100 && n <= 3_600_000), 'milliseconds (0 = never, else 100 to 3600000)') as R;
     case 'interim':
-      if (typeof v !== 'boolean') throw new SettingsError(`settings.interim: got ${describe(v)}; expected true or false.`);
+      if (typeof v !== 'boolean') throw new SettingsError(`settings.interim: got ${describeValue(v)}; expected true or false.`);
       return v as R;
     case 'bufferSeconds':
       return toNumber(key, v, (n) => n >= 0 && n <= 120, 'seconds from 0 to 120') as R;
@@ -151,7 +144,7 @@ function validateField<K extends keyof StreamSettings>(key: K, v: unknown): Stre
  */
 export function parseSettingsUpdate(raw: unknown): Partial<StreamSettings> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SettingsError(`msg.settings: got ${describe(raw)}; expected an object such as {"language": "fr"}.`);
+    throw new SettingsError(`msg.settings: got ${describeValue(raw)}; expected an object such as {"language": "fr"}.`);
   }
   const out: Partial<StreamSettings> = {};
   for (const [rawKey, value] of Object.entries(raw as Record<string, unknown>)) {
