@@ -75,3 +75,5 @@ process.once('message', () => {
     },
   );
 });
+// Orphaned (run.js died): stop rather than keep loading a core.
+process.on('disconnect', () => process.exit(1));

@@ -6,14 +6,19 @@
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+/** Pinning is opt-in (--pin): on a shared machine a pinned process can wait for its core while the other is idle. */
+const PIN = process.argv.includes('--pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 function startChild(script, { cpu, nodeArgs = [] } = {}) {
   const argv = ['--expose-gc', ...nodeArgs, path.join(__dirname, script)];
   const child =
-    HAS_TASKSET && cpu !== undefined
+    PIN && cpu !== undefined
       ? spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
       : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // Never leave a child behind a bench that exits early (an overwhelmed child would spin on its core).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -54,4 +59,4 @@ function tail(text, lines = 25) {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-module.exports = { startChild, HAS_TASKSET };
+module.exports = { startChild, PIN };

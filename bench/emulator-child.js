@@ -39,3 +39,5 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+// Orphaned (run.js died): stop rather than keep loading a core.
+process.on('disconnect', () => process.exit(1));

@@ -20,22 +20,27 @@ async function run({ url, n, warmupS, measureS }) {
   const rssBase = process.memoryUsage().rss;
   let received = 0;
   let closed = 0;
-  const sockets = Array.from({ length: n }, () => {
+  const connect = () => {
     const ws = new WebSocket(url, { headers: { 'x-api-key': 'bench-key' }, perMessageDeflate: false });
     ws.on('open', () => ws.send(SETUP));
     ws.on('message', () => received++);
     ws.on('error', () => undefined);
     ws.on('close', () => closed++);
     return ws;
-  });
-  const phase = sockets.map((_, i) => (i * 7) % framesPerCycle);
+  };
+  const sockets = [];
+  // Streams join over the first 60% of the warm-up, as in the node's run.
+  const rampTicks = Math.floor((warmupS * 600) / 80);
+  const startTick = Array.from({ length: n }, (_, i) => Math.floor((i * rampTicks) / n));
+  const phase = Array.from({ length: n }, (_, i) => (i * 7) % framesPerCycle);
   let sent = 0;
   let k = 0;
   let measuring = false;
   const lags = [];
   const pace = pacer(80, (lag) => {
     if (measuring) lags.push(lag);
-    for (let i = 0; i < n; i++) {
+    while (sockets.length < n && startTick[sockets.length] <= k) sockets.push(connect());
+    for (let i = 0; i < sockets.length; i++) {
       const ws = sockets[i];
       if (ws.readyState !== WebSocket.OPEN) continue;
       ws.send(messages[(phase[i] + k) % framesPerCycle]);
@@ -99,3 +104,5 @@ process.once('message', (m) => {
     },
   );
 });
+// Orphaned (run.js died): stop rather than keep loading a core.
+process.on('disconnect', () => process.exit(1));

@@ -88,7 +88,8 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   });
 
   global.gc();
-  const rssBase = process.memoryUsage().rss;
+  const memBase = process.memoryUsage();
+  const rssBase = memBase.rss;
 
   const cycle = speechCycle();
   const chunkSamples = (16000 * chunkMs) / 1000;
@@ -96,16 +97,20 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
   // Streams start at different places in the speech cycle, as real speakers do.
   const phase = keys.map((_, i) => ((i * 7) % (CYCLE_SAMPLES / FRAME_SAMPLES)) * FRAME_SAMPLES);
+  // Streams join one after another over the first 60% of the warm-up, as microphones do, not in one tick.
+  const rampTicks = Math.floor((warmupS * 600) / chunkMs);
+  const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
   let k = 0;
   const pace = pacer(chunkMs, (lag) => {
     if (probe.measuring) lags.push(lag);
-    const completes = (k + 1) % chunksPerFrame === 0;
-    for (let i = 0; i < n; i++) {
-      const at = ((phase[i] + k * chunkSamples) % CYCLE_SAMPLES) * 2;
+    if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms at tick ${k}`);
+    for (let i = 0; i < n && startTick[i] <= k; i++) {
+      const own = k - startTick[i];
+      const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
       const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
       const t = performance.now();
-      if (completes && probe.measuring) frameCompleting(keys[i], t);
+      if (probe.measuring && (own + 1) % chunksPerFrame === 0) frameCompleting(keys[i], t);
       probe.currentKey = keys[i];
       stt.receive(msg);
       probe.currentKey = null;
@@ -131,7 +136,7 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   const rssLive = process.memoryUsage().rss;
   global.gc();
   const rssAfterGc = process.memoryUsage().rss;
-  const heap = process.memoryUsage().heapUsed;
+  const memAfter = process.memoryUsage();
 
   // End every stream as a flow would: action stop, then wait for each disconnected message.
   for (const key of keys) stt.receive({ topic: key, action: 'stop' });
@@ -160,8 +165,10 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
     rssBase,
     rssLive,
     rssAfterGc,
-    heapUsed: heap,
     rssPerStreamKB: (rssAfterGc - rssBase) / 1024 / n,
+    heapPerStreamKB: (memAfter.heapUsed - memBase.heapUsed) / 1024 / n,
+    externalPerStreamKB: (memAfter.external - memBase.external) / 1024 / n,
+    heapTotalGrowthMB: (memAfter.heapTotal - memBase.heapTotal) / 2 ** 20,
     ...counts,
   };
   process.send({ type: 'result', result });
@@ -178,3 +185,5 @@ process.once('message', (m) => {
     },
   );
 });
+// Orphaned (run.js died): stop rather than keep loading a core.
+process.on('disconnect', () => process.exit(1));

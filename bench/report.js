@@ -7,8 +7,8 @@ const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–
 
 function table(results) {
   const rows = [
-    '| streams | chunk | node CPU ms / audio s / stream | floor CPU ms / audio s / stream | ratio | msg in → wire p50 / p99 (ms) | server text → msg out p50 / p99 (ms) | RSS / stream (KB) | emulator frames received / sent | pacing lag p99 / max (ms) | node core use | real time |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
+    '| streams | chunk | node CPU ms / audio s / stream | floor CPU ms / audio s / stream | ratio | msg in → wire p50 / p99 (ms) | server text → msg out p50 / p99 (ms) | RSS / stream (KB) | emulator frames received / sent | pacing lag p99 / max (ms) | node core use | streams per free core (projected) | CPU pressure | real time |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
   ];
   for (const r of [...results.node].sort((a, b) => a.n - b.n || a.chunkMs - b.chunkMs)) {
     const floor = results.floor.find((x) => x.n === r.n);
@@ -17,7 +17,7 @@ function table(results) {
     rows.push(
       `| ${r.n} | ${r.chunkMs} ms | ${f(r.cpuMsPerAudioSecondPerStream, 3)} | ${floor ? f(floor.cpuMsPerAudioSecondPerStream, 3) : '–'} | ${ratio === null ? '–' : f(ratio, 2) + '×'} ` +
         `| ${f(r.wireLatency.p50, 3)} / ${f(r.wireLatency.p99, 3)} | ${f(r.textLatency.p50, 3)} / ${f(r.textLatency.p99, 3)} | ${f(r.rssPerStreamKB, 0)} ` +
-        `| ${frames} | ${f(r.lag.p99, 1)} / ${f(r.lag.max, 1)} | ${f(r.coreUtilisation * 100, 0)} % | ${r.keptUp ? 'yes' : '**no**'} |`,
+        `| ${frames} | ${f(r.lag.p99, 1)} / ${f(r.lag.max, 1)} | ${f(r.coreUtilisation * 100, 0)} % | ${r.coreUtilisation ? f(r.n / r.coreUtilisation, 0) : '–'} | ${r.cpuPressure === null || r.cpuPressure === undefined ? '–' : f(r.cpuPressure * 100, 0) + ' %'} | ${r.keptUp ? 'yes' : '**no**'} |`,
     );
   }
   return rows.join('\n');
@@ -54,7 +54,7 @@ function markdown(run) {
     `Machine: ${m.cpus} × ${m.model}, ${f(m.memGB, 1)} GB, ${m.platform}; Node ${m.node}, Node-RED ${m.nodeRed}, ws ${m.ws}.`,
     m.pinned
       ? 'The Node-RED process and the floor client each ran alone on core 0 (`taskset`), the emulator on core 1.'
-      : 'taskset was not available: processes were not pinned to cores.',
+      : 'Processes were not pinned to cores (the machine is shared; see `--pin`). Node-RED\'s JavaScript runs on one thread, so its CPU per wall second is the share of one core it needs.',
     '',
     '## Streams',
     '',
@@ -63,8 +63,12 @@ function markdown(run) {
     'embedded Node-RED. CPU is the whole Node-RED process (all threads) over the measurement window, divided by the',
     'seconds of audio sent per stream and by N. The floor sends the same audio pre-framed as base64 `audio` messages every',
     '80 ms with `ws` alone and does not parse what the server sends; its figure is the same for both chunk sizes.',
-    `"Real time" means the pacing loop was never more than ${run.maxLagMs} ms late, every frame sent reached the emulator, nothing was dropped`,
-    'and no session reconnected.',
+    `"Real time" means the pacing loop was less than ${run.maxLagMs} ms late at the 99th percentile (the maximum is shown: the machine is`,
+    'shared, and one preemption is not a stream falling behind), every frame sent reached the emulator, nothing was dropped and no',
+    'session reconnected. Streams join one by one over the first 60% of a warm-up, which is not measured.',
+    '"Streams per free core" is N divided by the share of one core the node process used: what one idle core would carry if',
+    'the cost per stream stays flat. "CPU pressure" is the share of the window in which some task on the machine waited for a',
+    'CPU (Linux PSI): other work on this shared machine, where high, inflates lag and latency figures.',
     '',
     table(results),
     '',

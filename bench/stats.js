@@ -25,7 +25,8 @@ function cpuMs() {
 
 /**
  * Calls `tick(lagMs)` once per period, in real time, from one shared timer. Each call is scheduled for
- * start + k * period; when the loop is late it catches up (as queued messages would) and reports the lag.
+ * start + k * period; when the loop is late it catches up (as queued messages would) and reports the lag,
+ * for up to one period of work per turn of the event loop, then yields so its sockets are still read.
  */
 function pacer(periodMs, tick) {
   const start = performance.now();
@@ -35,19 +36,25 @@ function pacer(periodMs, tick) {
   const run = () => {
     timer = null;
     if (stopped) return;
-    let now = performance.now();
-    while (!stopped && start + k * periodMs <= now) {
+    const began = performance.now();
+    let now = began;
+    while (!stopped && start + k * periodMs <= now && now - began < periodMs) {
       tick(now - (start + k * periodMs));
       k++;
       now = performance.now();
     }
-    if (!stopped) timer = setTimeout(run, Math.max(0, start + k * periodMs - performance.now()));
+    if (stopped) return;
+    const wait = start + k * periodMs - performance.now();
+    timer = wait > 0 ? setTimeout(run, wait) : setImmediate(run);
   };
   run();
   return {
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+        clearImmediate(timer);
+      }
     },
     get ticks() {
       return k;
