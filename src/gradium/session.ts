@@ -79,6 +79,8 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
   /** The first error wins: later close codes are consequences of it. */
   private failure: GradiumError | null = null;
   private orderlyEnd = false;
+  /** The upgrade succeeded: later socket errors are a lost connection, not an unreachable server. */
+  private opened = false;
   readyMessage: ReadyMessage | null = null;
   /** Bytes of audio handed to the socket so far. */
   audioBytesSent = 0;
@@ -178,6 +180,7 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
   }
 
   private readonly onOpen = (): void => {
+    this.opened = true;
     const { setup } = this.options;
     this.ws?.send(
       JSON.stringify({
@@ -239,7 +242,13 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
     // Aborting our own upgrade (close() while connecting) surfaces as an error: not a failure.
     if (this.orderlyEnd) return;
     // Never echo request options: only the message, which carries no header.
-    this.fail(new GradiumError('network', `Cannot reach Gradium: ${err.message}`, null, 'transient'));
+    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      const limit = `${MAX_SERVER_FRAME_BYTES / 1048576} MiB`;
+      this.fail(new GradiumError('closed', `Gradium sent a frame over the ${limit} limit; the session was closed.`, 1009, 'transient'));
+      return;
+    }
+    const what = this.opened ? 'Connection to Gradium lost' : 'Cannot reach Gradium';
+    this.fail(new GradiumError('network', `${what}: ${err.message}`, null, 'transient'));
   };
 
   private readonly onSocketClose = (code: number, reason: Buffer): void => {
