@@ -41,6 +41,8 @@ export interface FlowOptions {
   apiKey: string;
   testing?: Partial<StreamManagerOptions>;
   region?: string;
+  /** Default true. False: keep no messages (the soak run counts what it needs itself). */
+  record?: boolean;
 }
 
 export interface StatusMsg {
@@ -81,7 +83,7 @@ export class FlowRun {
     helper.settings({ gradiumSttTesting: o.testing } as Parameters<typeof helper.settings>[0]);
     const run = new FlowRun();
     await helper.load([configNode, sttWithCatalog], flowOf(o) as Parameters<typeof helper.load>[1], { c1: { apiKey: o.apiKey } });
-    run.capture();
+    if (o.record !== false) run.capture();
     return run;
   }
 
