@@ -17,7 +17,7 @@ function table(results) {
     rows.push(
       `| ${r.n} | ${r.chunkMs} ms | ${f(r.cpuMsPerAudioSecondPerStream, 3)} | ${floor ? f(floor.cpuMsPerAudioSecondPerStream, 3) : '–'} | ${ratio === null ? '–' : f(ratio, 2) + '×'} ` +
         `| ${f(r.wireLatency.p50, 3)} / ${f(r.wireLatency.p99, 3)} | ${f(r.textLatency.p50, 3)} / ${f(r.textLatency.p99, 3)} | ${f(r.rssPerStreamKB, 0)} ` +
-        `| ${frames} | ${f(r.lag.p99, 1)} / ${f(r.lag.max, 1)} | ${f(r.coreUtilisation * 100, 0)} % | ${r.coreUtilisation ? f(r.n / r.coreUtilisation, 0) : '–'} | ${r.cpuPressure === null || r.cpuPressure === undefined ? '–' : f(r.cpuPressure * 100, 0) + ' %'} | ${r.keptUp ? 'yes' : '**no**'} |`,
+        `| ${frames} | ${f(r.lag.p99, 1)} / ${f(r.lag.max, 1)} | ${f(r.coreUtilisation * 100, 0)} % | ${r.cpuMsPerAudioSecondPerStream ? f(1000 / r.cpuMsPerAudioSecondPerStream, 0) : '–'} | ${r.cpuPressure === null || r.cpuPressure === undefined ? '–' : f(r.cpuPressure * 100, 0) + ' %'} | ${r.keptUp ? 'yes' : '**no**'} |`,
     );
   }
   return rows.join('\n');
@@ -36,12 +36,29 @@ function floorTable(results) {
   return rows.join('\n');
 }
 
+function projected(results, chunkMs) {
+  const runs = results.node.filter((r) => r.chunkMs === chunkMs && r.cpuMsPerAudioSecondPerStream);
+  if (runs.length === 0) return null;
+  const big = runs.reduce((a, b) => (b.n > a.n ? b : a));
+  return 1000 / big.cpuMsPerAudioSecondPerStream;
+}
+
 function largestRealTime(results, chunkMs) {
   const ok = results.node.filter((r) => r.chunkMs === chunkMs && r.keptUp).map((r) => r.n);
   const bad = results.node.filter((r) => r.chunkMs === chunkMs && !r.keptUp).map((r) => r.n);
   const best = ok.length ? Math.max(...ok) : 0;
   const firstBad = bad.filter((n) => n > best);
   return { best, fellBehindAt: firstBad.length ? Math.min(...firstBad) : null };
+}
+
+/** RSS after GC against N, least-squares slope over the runs with N >= 100, in KB per stream. */
+function marginalRssKB(runs) {
+  const pts = runs.filter((r) => r.n >= 100).map((r) => [r.n, r.rssAfterGc / 1024]);
+  if (pts.length < 2) return null;
+  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
+  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
+  const sxx = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  return sxx === 0 ? null : pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx;
 }
 
 function markdown(run) {
@@ -66,8 +83,8 @@ function markdown(run) {
     `"Real time" means the pacing loop was less than ${run.maxLagMs} ms late at the 99th percentile (the maximum is shown: the machine is`,
     'shared, and one preemption is not a stream falling behind), every frame sent reached the emulator, nothing was dropped and no',
     'session reconnected. Streams join one by one over the first 60% of a warm-up, which is not measured.',
-    '"Streams per free core" is N divided by the share of one core the node process used: what one idle core would carry if',
-    'the cost per stream stays flat. "CPU pressure" is the share of the window in which some task on the machine waited for a',
+    '"Streams per free core" is 1000 ms divided by the CPU ms one stream needs per second of audio at that N: what one idle',
+    'core would carry at that cost per stream. "CPU pressure" is the share of the window in which some task on the machine waited for a',
     'CPU (Linux PSI): other work on this shared machine, where high, inflates lag and latency figures.',
     '',
     table(results),
@@ -77,7 +94,19 @@ function markdown(run) {
     const { best, fellBehindAt } = largestRealTime(results, chunkMs);
     lines.push(
       `Largest N kept in real time on one core, ${chunkMs} ms chunks: **${best}**` +
-        (fellBehindAt ? ` (fell behind at ${fellBehindAt}).` : results.node.some((r) => r.chunkMs === chunkMs) ? ' (every N measured).' : '.'),
+        (fellBehindAt ? ` (fell behind at ${fellBehindAt}).` : results.node.some((r) => r.chunkMs === chunkMs) ? ' (every N measured).' : '.') +
+        ` Projected from the CPU per stream at the largest N measured: **${f(projected(results, chunkMs), 0)}** streams on one free core.`,
+    );
+  }
+  const slopes = [20, 80]
+    .map((chunkMs) => ({ chunkMs, kb: marginalRssKB(results.node.filter((r) => r.chunkMs === chunkMs && r.rssAfterGc)) }))
+    .filter((x) => x.kb !== null);
+  if (slopes.length) {
+    lines.push(
+      '',
+      'RSS per stream in the table is the growth after a full GC divided by N, so at small N it is mostly the process warming up',
+      '(JIT code, young generation), and it can be negative. The cost of one more stream is the slope between the largest runs: ' +
+        slopes.map((x) => `**${f(x.kb, 0)} KB** per stream (${x.chunkMs} ms chunks)`).join(', ') + '.',
     );
   }
   lines.push('', '### Floor client', '', floorTable(results), '');
@@ -156,3 +185,11 @@ function writeReport(dir, base, run) {
 }
 
 module.exports = { writeReport, largestRealTime };
+
+// `node bench/report.js bench/results/latest.json`: redraw the markdown and the chart from saved figures.
+if (require.main === module) {
+  const file = process.argv[2];
+  const run = JSON.parse(fs.readFileSync(file, 'utf8'));
+  run.started = new Date(run.started);
+  writeReport(path.dirname(file), path.basename(file, '.json'), run);
+}
