@@ -26,6 +26,7 @@ import {
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 const DOC_SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 860 };
+const SCREENSHOT_EMULATOR_PORT = 18765;
 
 /** The README's screenshots come from the dev dependency's Node-RED, so other versions' runs leave them be. */
 const SCREENSHOTS_FOR_DOCS = !process.env.NODE_RED_PATH;
@@ -78,7 +79,14 @@ async function selectTab(page: Page, tab: string): Promise<void> {
 }
 
 async function saveScreenshot(page: Page, selector: string, name: string, lang: string, toDocs: boolean): Promise<void> {
-  const shot = await page.locator(selector).screenshot();
+  // No hover effect or tooltip from the last click, so the same dialog gives the same picture.
+  await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1);
+  await page.waitForFunction(() => {
+    const w = globalThis as unknown as EditorWindow & { $: (s: string) => { length: number } };
+    // jQuery animations (the tab bar scrolling to the chosen tab) done, tooltips gone
+    return w.$(':animated').length === 0 && w.$('.red-ui-popover:visible').length === 0;
+  });
+  const shot = await page.locator(selector).screenshot({ animations: 'disabled' });
   fs.mkdirSync(path.join(ARTIFACTS, lang), { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS, lang, `${name}.png`), shot);
   await page.screenshot({ path: path.join(ARTIFACTS, lang, `${name}-page.png`) });
@@ -150,7 +158,9 @@ describe('editor in a real browser (Chromium)', function () {
       console.log('    SKIPPED: no Chromium found (install Debian\'s "chromium" or set CHROMIUM_PATH); browser tests not run.');
       this.skip();
     }
-    emulator = await startEmulator({ port: 0, script: ['turn on the kitchen lights'] });
+    // A steady port keeps the URL in the README's screenshots the same from run to run.
+    const script = ['turn on the kitchen lights'];
+    emulator = await startEmulator({ port: SCREENSHOT_EMULATOR_PORT, script }).catch(() => startEmulator({ port: 0, script }));
     server = await startNodeRed({
       settings: {
         // No catalogue: the machine is offline, and the palette manager is not what is tested here.
