@@ -39,7 +39,22 @@ interface Listenable {
 async function main(): Promise<void> {
   const emu = await startEmulator({ apiKeys: [KEY], faults: { sessionCapSeconds: CAP_S }, recordMessages: false });
   // Every tenth session dies abruptly after 30 frames (2.4 s): the stream must reconnect and replay.
-  emu.on('session', (s) => emu.setFaults({ sessionCapSeconds: CAP_S, ...((s.id + 1) % 10 === 0 ? { closeAfterFrames: 30 } : {}) }));
+  let accepted = 0;
+  emu.on('session', () => {
+    accepted += 1;
+    emu.setFaults({ sessionCapSeconds: CAP_S, ...((accepted + 1) % 10 === 0 ? { closeAfterFrames: 30 } : {}) });
+  });
+  // The emulator keeps every session it ever accepted (socket, decoder state, words): tally and forget the
+  // ended ones, so that what the readings show is the node's memory, not the emulator's history.
+  const tally = { sessions: 0, samples: 0, words: 0, overCap: 0 };
+  emu.on('session-end', (s) => {
+    tally.sessions += 1;
+    tally.samples += s.samplesReceived;
+    tally.words += s.wordsSent.length;
+    if (s.samplesReceived / 16000 > CAP_S) tally.overCap += 1;
+    const i = emu.sessions.indexOf(s);
+    if (i >= 0) (emu.sessions as unknown[]).splice(i, 1);
+  });
 
   const run = await FlowRun.start({
     url: emu.url,
@@ -72,7 +87,7 @@ async function main(): Promise<void> {
     const m = settledMemory();
     readings.push({ audioMin, m });
     console.log(
-      `audio ${audioMin.toFixed(0).padStart(3)} min  heap ${m.heapUsedMB.toFixed(1)} MB  external ${m.externalMB.toFixed(1)} MB  rss ${m.rssMB.toFixed(1)} MB  sessions ${emu.sessions.length}  reconnects ${reconnects}`,
+      `audio ${audioMin.toFixed(0).padStart(3)} min  heap ${m.heapUsedMB.toFixed(1)} MB  external ${m.externalMB.toFixed(1)} MB  rss ${m.rssMB.toFixed(1)} MB  sessions ${tally.sessions + emu.sessions.length}  reconnects ${reconnects}`,
     );
   };
   const started = Date.now();
@@ -88,17 +103,17 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
 
   const pushedSamples = totalChunks * (CHUNK_BYTES / 2);
-  const received = emu.sessions.reduce((n, s) => n + s.samplesReceived, 0);
-  const wordsIn = emu.sessions.reduce((n, s) => n + s.wordsSent.length, 0);
-  const capErrors = emu.sessions.filter((s) => s.samplesReceived / 16000 > CAP_S).length;
   await unloadFlow();
   await emu.close();
+  const received = tally.samples;
+  const wordsIn = tally.words;
+  const capErrors = tally.overCap;
 
   const first = readings[1] ?? readings[0]!;
   const last = readings[readings.length - 1]!;
   const growth = heldMB(last.m) - heldMB(first.m);
   console.log(`\n${MINUTES} min of audio in ${((Date.now() - started) / 1000).toFixed(0)} s wall time`);
-  console.log(`sessions ${emu.sessions.length}, disconnect reasons ${JSON.stringify(reasons)}, reconnects ${reconnects}`);
+  console.log(`sessions ${tally.sessions}, disconnect reasons ${JSON.stringify(reasons)}, reconnects ${reconnects}`);
   console.log(`samples pushed ${pushedSamples}, received by the emulator ${received} (diff ${received - pushedSamples}, ${((received - pushedSamples) / 16).toFixed(0)} ms)`);
   console.log(`words sent by the emulator ${wordsIn}, words in finals ${finalWords}; dropped audio ${dropped} ms; sessions over the cap ${capErrors}`);
   console.log(`held memory (heap + external) from ${first.audioMin} min to ${last.audioMin} min: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB`);
