@@ -98,7 +98,8 @@ export class AudioPipeline {
   }
 
   push(payload: unknown, override?: unknown): AudioFrame[] {
-    const fmt = { ...this.format, ...validateFormatOverride(override) };
+    // Most messages carry no msg.format: skip building a merged copy for them (hot path).
+    const fmt = override === undefined ? this.format : { ...this.format, ...validateFormatOverride(override) };
     const { bytes, sampleFormat } = payloadToBytes(payload);
     const out: AudioFrame[] = [];
     if (sampleFormat) {

@@ -19,16 +19,15 @@ function fail(reason: string): ParseResult {
   return { ok: false, reason };
 }
 
+/** Checks the entries in place rather than copying them: a step arrives every 80 ms on every stream. */
 function parseVad(v: unknown): VadEntry[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  const out: VadEntry[] = [];
   for (const e of v) {
     if (!e || typeof e !== 'object') return undefined;
-    const { horizon_s, inactivity_prob } = e as Fields;
-    if (!isNum(horizon_s) || !isNum(inactivity_prob)) return undefined;
-    out.push({ horizon_s, inactivity_prob });
+    const entry = e as Fields;
+    if (!isNum(entry.horizon_s) || !isNum(entry.inactivity_prob)) return undefined;
   }
-  return out;
+  return v as VadEntry[];
 }
 
 export function parseServerMessage(raw: string): ParseResult {

@@ -174,6 +174,12 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
     }
   }
 
+  /** The server stopped answering (no acknowledgement of audio): end the session as a retryable failure. */
+  abortStalled(message: string): void {
+    if (this.stateValue === SessionState.CLOSED) return;
+    this.fail(new GradiumError('timeout', message, null, 'transient'));
+  }
+
   private armCloseTimer(): void {
     if (this.closeTimer) return;
     this.closeTimer = setTimeout(() => this.ws?.terminate(), this.options.closeTimeoutMs ?? 2000);

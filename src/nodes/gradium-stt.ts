@@ -87,8 +87,15 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (_key, message) => node.warn(message));
 
+    // A plain property name (the usual `topic`) is read directly: getMessageProperty parses the path on
+    // every call, and this runs for every audio chunk.
+    const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
+    function rawKey(msg: NodeMessageInFlow): unknown {
+      return plainKey ? (msg as Record<string, unknown>)[keyProperty] : RED.util.getMessageProperty(msg, keyProperty);
+    }
+
     function keyOf(msg: NodeMessageInFlow): string {
-      const v = RED.util.getMessageProperty(msg, keyProperty) as unknown;
+      const v = rawKey(msg);
       if (v === undefined || v === null) return '';
       if (typeof v === 'string') return v;
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -119,7 +126,7 @@ export = function register(RED: NodeAPI): void {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         const key = keyOf(msg);
         if (m.reset !== undefined && m.reset !== false) {
-          const hasKey = RED.util.getMessageProperty(msg, keyProperty) !== undefined;
+          const hasKey = rawKey(msg) !== undefined;
           manager.reset(hasKey ? key : undefined);
           done();
           return;

@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Words of an unfinished turn from a run that died: they start this run's turn. */
   carriedWords: Word[];
   handshakeTimeoutMs: number;
+  /** Sent audio unacknowledged for this long means the server stalled (half-open socket, stopped reading). */
+  stallTimeoutMs: number;
   now: () => number;
 }
 
@@ -86,6 +88,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private stateValue: RunState = RunState.CONNECTING;
   private readonly unacked: AudioFrame[] = [];
   private unackedHead = 0;
+  /** When Gradium last acknowledged audio (or the first unacknowledged frame was sent). */
+  private progressAt = 0;
   private sentMs = 0;
   private ackedMs = 0;
   private sentEndMs: number[] = [];
@@ -146,6 +150,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   send(frame: AudioFrame): boolean {
     if (!this.canSend || !this.gradium.sendAudio(frame.data)) return false;
+    // Nothing was waiting for an acknowledgement: the stall clock starts with this frame.
+    if (this.unackedHead === this.unacked.length) this.progressAt = this.options.now();
     this.sentMs += frame.durationMs;
     this.unacked.push(frame);
     this.sentEndMs.push(this.sentMs);
@@ -300,8 +306,21 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     };
   }
 
+  /**
+   * True (and the session is being failed) when audio has waited longer than the stall timeout for an
+   * acknowledgement: without this, a half-open socket would look "listening" forever while audio piles up.
+   */
+  checkStall(): boolean {
+    if (this.unackedHead === this.unacked.length || this.stateValue === RunState.CLOSED) return false;
+    const waited = this.options.now() - this.progressAt;
+    if (waited < this.options.stallTimeoutMs) return false;
+    this.gradium.abortStalled(`Gradium acknowledged no audio for ${Math.round(waited / 1000)} s; reconnecting.`);
+    return true;
+  }
+
   /** Gradium has processed audio up to `ms` (step.total_duration_s): forget what it surely has. */
   private acknowledge(ms: number): void {
+    if (ms > this.ackedMs) this.progressAt = this.options.now();
     this.ackedMs = Math.max(this.ackedMs, ms);
     while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
       this.unackedHead += 1;

@@ -43,6 +43,8 @@ export interface StreamOptions {
   /** Gradium's session cap; rotation happens before it. */
   sessionCapSeconds?: number;
   handshakeTimeoutMs?: number;
+  /** No acknowledgement of sent audio for this long fails the session (retryable). Default 10 s. */
+  stallTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
   /** The input side's last partial frame, taken when the stream ends on its own (idle, redeploy). */
@@ -81,6 +83,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private retryAt: number | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private lastActivityAt = 0;
   private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
   private rotateAtTurn = false;
   private droppedWarned = false;
@@ -161,9 +164,24 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   abort(reason: DisconnectReason): void {
     if (this.stateValue === StreamState.ENDED) return;
     this.ending = { endOfTurn: 'stop', reason };
+    // Waiting to reconnect: the last disconnected said willReconnect; say that it will not after all.
+    const wasWaiting = this.stateValue === StreamState.BACKOFF && !this.active;
     this.clearTimers();
     this.queue.clear();
     this.carriedWords = [];
+    if (wasWaiting) {
+      this.emit('disconnected', {
+        session: this.sessionCount,
+        reason,
+        code: null,
+        message: 'stream ended while waiting to reconnect',
+        willReconnect: false,
+        retryInMs: null,
+        audioSeconds: 0,
+        droppedAudioMs: Math.round(this.queue.droppedMs),
+        latency: this.latency.summary(),
+      });
+    }
     const runs = [...this.retiring, ...(this.active ? [this.active] : [])];
     for (const run of runs) run.abort();
     this.maybeEnd();
@@ -173,7 +191,11 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     const newSession = needsNewSession(update, this.settings);
     this.settings = next;
     this.queue.setLimit(next.bufferSeconds * 1000);
-    if (this.idleTimer) this.touch();
+    if (this.idleTimer) {
+      // The idle timeout may have changed: re-arm from the last activity.
+      this.clearIdle();
+      this.armIdle();
+    }
     if (!this.active) return;
     if (newSession) this.rotate('settings');
     else this.active.updateTurnSettings(next);
@@ -194,12 +216,29 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     }
   }
 
+  /**
+   * Audio (or a start) arrived. One idle timer per stream re-arms itself when it fires early, instead of a
+   * clearTimeout/setTimeout pair on every chunk: this runs for every message of every stream.
+   */
   private touch(): void {
     if (this.ending) return;
-    this.clearIdle();
-    const ms = this.settings.idleTimeout;
-    if (ms > 0) this.idleTimer = setTimeout(() => this.stop('idle', 'idle'), ms);
+    this.lastActivityAt = this.now();
+    if (!this.idleTimer) this.armIdle();
   }
+
+  private armIdle(): void {
+    const ms = this.settings.idleTimeout;
+    if (ms <= 0) return;
+    const left = Math.max(1, this.lastActivityAt + ms - this.now());
+    this.idleTimer = setTimeout(this.onIdleTimer, left);
+  }
+
+  private readonly onIdleTimer = (): void => {
+    this.idleTimer = null;
+    if (this.ending || this.settings.idleTimeout <= 0) return;
+    if (this.now() - this.lastActivityAt >= this.settings.idleTimeout - 1) this.stop('idle', 'idle');
+    else this.armIdle();
+  };
 
   private ensureRun(): void {
     if (this.active || this.ending || this.stateValue === StreamState.BACKOFF || this.stateValue === StreamState.ENDED) return;
@@ -225,6 +264,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       timeOffsetS: this.timeOffsetS,
       carriedWords: this.carriedWords,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? 10_000,
       now: this.now,
     });
     this.carriedWords = [];
@@ -242,7 +282,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   /** Move queued audio into the active run as far as the socket allows; finish an ending stream once drained. */
   private pump(): void {
     const run = this.active;
-    if (!run) return;
+    if (!run || run.checkStall()) return;
     while (this.queue.length > 0 && run.canSend && run.bufferedAmount < this.maxBuffered()) {
       const f = this.queue.peek()!;
       if (!run.send(f)) break;

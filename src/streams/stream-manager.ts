@@ -32,6 +32,7 @@ export interface StreamManagerOptions {
   backoff?: BackoffOptions;
   sessionCapSeconds?: number;
   handshakeTimeoutMs?: number;
+  stallTimeoutMs?: number;
   maxBufferedBytes?: number;
 }
 
@@ -93,7 +94,8 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     let retryInMs: number | null = null;
     for (const { stream } of this.streams.values()) {
       if (stream.state === StreamState.CONNECTING) connecting += 1;
-      else if (stream.state === StreamState.OPEN) open += 1;
+      // An ending stream is still listening to its last audio.
+      else if (stream.state === StreamState.OPEN || stream.state === StreamState.ENDING) open += 1;
       else if (stream.state === StreamState.BACKOFF) {
         backoff += 1;
         const ms = stream.retryInMs;
@@ -253,6 +255,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       backoff: this.options.backoff ?? DEFAULT_BACKOFF,
       sessionCapSeconds: this.options.sessionCapSeconds,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      stallTimeoutMs: this.options.stallTimeoutMs,
       maxBufferedBytes: this.options.maxBufferedBytes,
       drainInput: () => pipeline.flush(),
     });

@@ -97,3 +97,45 @@ describe('reliability: a server that stops reading (bounded memory)', function (
     await until('idle status', () => run.statusTexts().pop() === 'gradium-stt.status.idle', 5000);
   });
 });
+
+describe('reliability: a stalled server is detected (watchdog)', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ apiKeys: [KEY], faults: { stopReading: true } });
+  });
+  afterEach(async () => {
+    await unloadFlow();
+    await emu.close();
+  });
+
+  it('fails a session that acknowledges nothing, reconnects, and replays the audio it never took', async () => {
+    const run = await FlowRun.start({
+      url: emu.url,
+      apiKey: KEY,
+      props: { bufferSeconds: 30, idleTimeout: 0, turnMode: 'manual' },
+      testing: { stallTimeoutMs: 400, backoff: { initialMs: 50, maxMs: 100, maxAttempts: 0 } },
+    });
+    // The second session is a healthy one.
+    emu.on('session', () => emu.setFaults({}));
+    const audio = speechPcm([{ speechMs: 1200, silenceMs: 800 }]);
+    const frames: Buffer[] = [];
+    for (let o = 0; o < audio.length; o += CHUNK_BYTES) frames.push(audio.subarray(o, o + CHUNK_BYTES));
+    // Live audio keeps coming while the first server stalls: that is what the watchdog sees.
+    for (const f of frames) {
+      run.send({ topic: 'mic', payload: Buffer.from(f) });
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await until('the stall ended the first session', () => run.disconnected.length >= 1, 10000);
+    const d = run.disconnected[0]!.payload;
+    assert.equal(d.willReconnect, true);
+    assert.match(d.message, /acknowledged no audio/);
+    await until('a second session', () => run.connected.length >= 2, 10000);
+    run.send({ topic: 'mic', action: 'stop' });
+    await until('the final', () => run.transcripts.some((t) => t.final), 10000);
+    assert.equal(emu.sessions[0]!.samplesReceived, 0, 'the stalled server read nothing');
+    const received = emu.sessions.reduce((n, s) => n + s.samplesReceived, 0);
+    assert.equal(received, audio.length / 2, 'every sample reached the healthy session');
+    assert.deepEqual(run.errors, []);
+  });
+});
