@@ -325,7 +325,13 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
       this.unackedHead += 1;
     }
-    if (this.unackedHead > 64) {
+    // Let go of acknowledged audio at once in the usual case (everything acknowledged): holding it until a
+    // batch accumulates kept tens of frames alive per stream.
+    if (this.unackedHead === this.unacked.length) {
+      this.unacked.length = 0;
+      this.sentEndMs.length = 0;
+      this.unackedHead = 0;
+    } else if (this.unackedHead > 16) {
       this.unacked.splice(0, this.unackedHead);
       this.sentEndMs.splice(0, this.unackedHead);
       this.unackedHead = 0;
