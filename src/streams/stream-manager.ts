@@ -123,7 +123,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         return false;
       }
       if (frames.length === 0 && !pipeline.inputFormat) return true;
-      entry = this.createStream(key, pipeline, pipeline.inputFormat ?? this.expectedInputFormat(), context);
+      try {
+        entry = this.createStream(key, pipeline, pipeline.inputFormat ?? this.expectedInputFormat(), context);
+      } catch (err) {
+        pipeline.close();
+        throw err;
+      }
     }
     entry.context = context ?? entry.context;
     entry.stream.pushFrames(frames);

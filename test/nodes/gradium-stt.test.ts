@@ -199,6 +199,22 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.equal(h.disconnected[0]!.payload.willReconnect, false);
   });
 
+  it('refuses a stream past the cap with a clear error, and takes new ones once a stream ends', async () => {
+    const h = await SttHarness.start(emu.url, { maxStreams: 2 });
+    h.audio('one', chunks(TWO_UTTERANCES, 80).slice(0, 3));
+    h.audio('two', chunks(TWO_UTTERANCES, 80).slice(0, 3));
+    h.send({ topic: 'three', payload: chunks(TWO_UTTERANCES, 80)[0] });
+    await until('the refusal', () => h.errors.length >= 1);
+    assert.match(h.errors[0]!, /stream "three" refused: 2 streams are open and the limit is 2/);
+    h.audio('one', chunks(TWO_UTTERANCES, 80).slice(3));
+    await h.waitFinals(2, 'one');
+    h.send({ topic: 'two', action: 'stop' });
+    await until('two ended', () => h.disconnected.some((d) => d.topic === 'two'));
+    h.audio('three', chunks(TWO_UTTERANCES, 80));
+    await h.waitFinals(1, 'three');
+    assert.equal(h.errors.length, 1);
+  });
+
   it('action start opens a session before any audio', async () => {
     const h = await SttHarness.start(emu.url);
     h.send({ topic: 'sat1', action: 'start', payload: 1700000000000 });
