@@ -123,12 +123,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         return false;
       }
       if (frames.length === 0 && !pipeline.inputFormat) return true;
-      try {
-        entry = this.createStream(key, pipeline, pipeline.inputFormat ?? this.expectedInputFormat(), context);
-      } catch (err) {
-        pipeline.close();
-        throw err;
-      }
+      entry = this.createStream(key, pipeline, pipeline.inputFormat ?? this.expectedInputFormat(), context);
     }
     entry.context = context ?? entry.context;
     entry.stream.pushFrames(frames);
@@ -247,6 +242,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private createStream(key: string, pipeline: AudioPipeline, inputFormat: InputFormat, context: C | undefined): Entry<C> {
     if (this.streams.size >= this.options.maxStreams) {
+      pipeline.close();
       throw new StreamLimitError(
         `stream "${key}" refused: ${this.streams.size} streams are open and the limit is ${this.options.maxStreams} (raise "max streams" or stop idle streams).`,
       );
