@@ -60,10 +60,10 @@ export class FrameQueue {
     return frame;
   }
 
-  drain(): AudioFrame[] {
-    const out = this.frames.slice(this.head);
+  /** Throw the queued audio away because it can no longer be sent (a refused key): counted as dropped. */
+  discard(): void {
+    this.droppedMs += this.queuedMs;
     this.clear();
-    return out;
   }
 
   clear(): void {

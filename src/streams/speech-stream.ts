@@ -70,7 +70,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private settings: StreamSettings;
   private readonly queue: FrameQueue;
   private active: SessionRun | null = null;
-  private readonly retiring = new Set<SessionRun>();
+  /** Runs being replaced (rotation, settings), still draining their last final, with the reason. */
+  private readonly retiring = new Map<SessionRun, 'rotation' | 'settings'>();
   private readonly backoff: Backoff;
   private readonly latency = new LatencyTracker();
   private stateValue: StreamState = StreamState.IDLE;
@@ -182,7 +183,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
         latency: this.latency.summary(),
       });
     }
-    const runs = [...this.retiring, ...(this.active ? [this.active] : [])];
+    const runs = [...this.retiring.keys(), ...(this.active ? [this.active] : [])];
     for (const run of runs) run.abort();
     this.maybeEnd();
   }
@@ -206,14 +207,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private enqueue(f: AudioFrame): void {
-    const dropped = this.queue.push(f);
-    if (dropped > 0 && !this.droppedWarned) {
-      this.droppedWarned = true;
-      this.emit(
-        'warning',
-        `stream "${this.key}": audio buffer full (${this.settings.bufferSeconds} s), dropping the oldest audio; the total is reported as droppedAudioMs.`,
-      );
-    }
+    if (this.queue.push(f) > 0) this.warnDropped();
+  }
+
+  /** Once per stream: the count goes on in droppedAudioMs. */
+  private warnDropped(): void {
+    if (this.droppedWarned) return;
+    this.droppedWarned = true;
+    this.emit(
+      'warning',
+      `stream "${this.key}": audio buffer full (${this.settings.bufferSeconds} s), dropping the oldest audio; the total is reported as droppedAudioMs.`,
+    );
   }
 
   /**
@@ -323,15 +327,12 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private rotate(reason: 'rotation' | 'settings'): void {
     const old = this.active;
     if (!old) return;
-    this.retiring.add(old);
+    this.retiring.set(old, reason);
     this.active = null;
     this.timeOffsetS += old.audioSeconds;
     old.finish(reason);
-    this.pendingReasons.set(old, reason);
     this.startRun();
   }
-
-  private readonly pendingReasons = new Map<SessionRun, DisconnectReason>();
 
   private onRunReady(run: SessionRun, ready: ReadyMessage): void {
     const active = run === this.active;
@@ -367,8 +368,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   private onRunEnded(run: SessionRun, end: RunEnd): void {
     const wasActive = run === this.active;
-    const retiredFor = this.pendingReasons.get(run);
-    this.pendingReasons.delete(run);
+    const retiredFor = this.retiring.get(run);
     this.retiring.delete(run);
     if (wasActive) this.active = null;
 
@@ -387,12 +387,15 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
         this.reconnects += 1;
         this.timeOffsetS += end.ackedSeconds;
         this.carriedWords = end.pendingWords;
-        const dropped = this.queue.unshiftAll(end.unacked);
-        if (dropped > 0) this.enqueueWarn();
+        if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
       }
     } else if (wasActive && !error) {
       this.timeOffsetS += end.audioSeconds;
     }
+
+    const givesUp = wasActive && error !== null && !willReconnect;
+    // Audio that can no longer be sent is counted before the report, so the report includes it.
+    if (givesUp) this.queue.discard();
 
     this.emit('disconnected', {
       session: run.session,
@@ -406,9 +409,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       latency: this.latency.summary(),
     });
 
-    if (wasActive && error && !willReconnect) {
+    if (givesUp && error) {
       if (this.ending?.reason !== 'reset') this.emit('failed', error);
-      this.queue.clear();
       this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
     }
     if (willReconnect && retryInMs !== null) {
@@ -431,16 +433,11 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.maybeEnd();
   }
 
-  private enqueueWarn(): void {
-    if (this.droppedWarned) return;
-    this.droppedWarned = true;
-    this.emit('warning', `stream "${this.key}": audio buffer full while reconnecting; the oldest audio was dropped.`);
-  }
 
   private fail(error: GradiumError): void {
     this.emit('failed', error);
     this.ending = this.ending ?? { endOfTurn: 'stop', reason: 'error' };
-    this.queue.clear();
+    this.queue.discard();
     this.maybeEnd();
   }
 

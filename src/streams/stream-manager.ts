@@ -76,7 +76,8 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private blocked: { error: GradiumError; until: number } | null = null;
   private blockMs = BLOCK_BASE_MS;
   private lastHeard = '';
-  droppedWhileBlockedMs = 0;
+  /** Audio refused while new sessions are held back: reported when they resume, never silently lost. */
+  private droppedWhileBlockedMs = 0;
 
   constructor(private readonly options: StreamManagerOptions) {
     super();
@@ -119,7 +120,8 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const frames = pipeline.push(payload, formatOverride);
     if (!entry) {
       if (this.isBlocked()) {
-        this.droppedWhileBlockedMs += frames.reduce((ms, f) => ms + f.durationMs, 0);
+        pipeline.close();
+        this.dropWhileBlocked(key, frames.reduce((ms, f) => ms + f.durationMs, 0));
         return false;
       }
       if (frames.length === 0 && !pipeline.inputFormat) return true;
@@ -205,6 +207,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     if (this.blocked.error.category !== 'config' && Date.now() >= this.blocked.until) {
       // Let one attempt through; a new refusal blocks again for longer.
       this.blocked = null;
+      this.reportBlockedDrops();
       this.emit('changed');
       return false;
     }
@@ -214,7 +217,26 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private unblock(): void {
     this.blocked = null;
     this.blockMs = BLOCK_BASE_MS;
+    this.reportBlockedDrops();
     this.emit('changed');
+  }
+
+  private dropWhileBlocked(key: string, ms: number): void {
+    if (this.droppedWhileBlockedMs === 0) {
+      this.emit(
+        'warning',
+        key,
+        `stream "${key}": audio dropped while new sessions are held back after "${this.blocked?.error.message}"; the total is reported when they resume.`,
+      );
+    }
+    this.droppedWhileBlockedMs += Math.max(ms, 1e-3);
+  }
+
+  private reportBlockedDrops(): void {
+    if (this.droppedWhileBlockedMs === 0) return;
+    const ms = Math.round(this.droppedWhileBlockedMs);
+    this.droppedWhileBlockedMs = 0;
+    this.emit('warning', '', `${ms} ms of audio were dropped while new sessions were held back.`);
   }
 
   private newPipeline(targetRate?: number): AudioPipeline {

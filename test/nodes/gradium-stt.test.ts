@@ -197,6 +197,8 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     const red = h.statuses.filter((s) => s.fill === 'red').pop()!;
     assert.match(red.text ?? '', /invalidKey/);
     assert.equal(h.disconnected[0]!.payload.willReconnect, false);
+    const drops = h.warnings.filter((w) => /audio dropped while new sessions are held back/.test(w));
+    assert.equal(drops.length, 1, 'refused audio is reported once, not per chunk');
   });
 
   it('refuses a stream past the cap with a clear error, and takes new ones once a stream ends', async () => {
