@@ -90,7 +90,6 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private droppedWarned = false;
   private readonly capS: number;
   private readonly now: () => number;
-  lastHeard = '';
 
   constructor(private readonly options: StreamOptions) {
     super();
@@ -109,14 +108,6 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   /** Time left before the pending reconnect, or null when the stream is not waiting to reconnect. */
   get retryInMs(): number | null {
     return this.retryAt === null ? null : Math.max(0, this.retryAt - this.now());
-  }
-
-  get droppedAudioMs(): number {
-    return this.queue.droppedMs;
-  }
-
-  get inputFormat(): InputFormat {
-    return this.options.inputFormat;
   }
 
   /** Open a session now (action start), without audio. */
@@ -357,7 +348,6 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   private onTranscript(t: Transcript): void {
     if (t.final && t.latencyMs !== undefined) this.latency.add(t.latencyMs);
-    if (t.text) this.lastHeard = t.text;
     this.emit('transcript', t);
   }
 

@@ -5,7 +5,6 @@
  */
 import { AudioPipeline } from '../audio';
 import type { AudioFormat } from '../audio/types';
-import { AudioInputError } from '../audio/types';
 import { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
@@ -331,4 +330,3 @@ function rateOf(format: InputFormat): number {
   return m ? Number(m[1]) : 48000;
 }
 
-export { AudioInputError };
