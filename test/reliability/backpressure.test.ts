@@ -4,7 +4,7 @@ import { speechPcm, until } from '../helpers/speech-audio';
 import { FlowRun, unloadFlow } from './flow-run';
 import { heldMB, settledMemory } from './memory';
 
-const KEY = 'gsk_backpressure_key_77e1';
+const KEY = 'gsk_bp_test_key_77e1';
 /** 10 s of speech-like audio, pushed again and again in 80 ms chunks (s16le, 16 kHz). */
 const TEN_SECONDS = speechPcm([{ speechMs: 1200, silenceMs: 800 }, { speechMs: 2000, silenceMs: 1000 }, { speechMs: 3000, silenceMs: 2000 }]);
 const CHUNK_BYTES = 2560;
