@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../../src/emulator';
-import { concat, muLaw, s16le, silence, TestClient, tone, wavWithList } from './helpers';
+import { concat, EmulatorFixture, muLaw, s16le, silence, tone, wavWithList } from './helpers';
 
 const RATE = 16000;
 const FRAME_BYTES = 2560; // 80 ms of pcm_16000
 
 describe('emulator: audio, steps and words', () => {
-  let emulator: Emulator;
-  const clients: TestClient[] = [];
-
-  async function connect(extra: Record<string, unknown> = {}, jsonConfig: Record<string, unknown> = { language: 'en' }): Promise<TestClient> {
-    const c = new TestClient(emulator.url);
-    clients.push(c);
-    await c.opened;
-    c.setup(extra, jsonConfig);
-    return c;
-  }
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ script: ['hello there world', 'second utterance'] });
-  });
-  afterEach(async () => {
-    clients.splice(0).forEach((c) => c.close());
-    await emulator.close();
-  });
+  const fx = new EmulatorFixture({ script: ['hello there world', 'second utterance'] });
 
   it('sends one step per 80 ms of audio with four horizons and a running clock', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     // 1.04 s in 100 ms messages: frames are counted on the decoded stream, not per message.
     c.sendAudio(s16le(silence(1040, RATE)), 3200);
     await c.waitForType('step', 13);
@@ -49,11 +31,8 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('processes audio sent before ready, after ready', async () => {
-    emulator.setFaults({ connectDelayMs: 150 });
-    const c = new TestClient(emulator.url);
-    clients.push(c);
-    await c.opened;
-    c.setup();
+    fx.emulator.setFaults({ connectDelayMs: 150 });
+    const c = await fx.connect();
     c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
     await c.waitForType('step', 5);
     assert.equal(c.messages[0]!.type, 'ready');
@@ -61,7 +40,7 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('places two utterances on two bursts of tone, in order, with delay-shifted timestamps', async () => {
-    const c = await connect({}, { language: 'en', delay_in_frames: 8 });
+    const c = await fx.connect({}, { language: 'en', delay_in_frames: 8 });
     const audio = concat(silence(400, RATE), tone(800, RATE), silence(1200, RATE), tone(640, RATE), silence(1600, RATE));
     c.sendAudio(s16le(audio), FRAME_BYTES);
     await c.waitFor('five words', () => c.of('text').length >= 5);
@@ -88,11 +67,11 @@ describe('emulator: audio, steps and words', () => {
     const stepsBeforeFirstWord = c.messages.slice(0, c.messages.indexOf(texts[0]!)).filter((m) => m.type === 'step');
     const clockAtFirstWord = stepsBeforeFirstWord.at(-1)!.total_duration_s;
     assert.ok(clockAtFirstWord >= 0.4 + 0.8 / 3 + offset - 1e-9, `first word out at ${clockAtFirstWord}`);
-    assert.deepEqual(emulator.sessions[0]!.wordsSent, ['hello', 'there', 'world', 'second', 'utterance']);
+    assert.deepEqual(fx.emulator.sessions[0]!.wordsSent, ['hello', 'there', 'world', 'second', 'utterance']);
   });
 
   it('lets the first words of a long utterance out while it is still spoken', async () => {
-    const c = await connect({}, { language: 'en', delay_in_frames: 7, emulator_script: ['one two three four'] });
+    const c = await fx.connect({}, { language: 'en', delay_in_frames: 7, emulator_script: ['one two three four'] });
     c.sendAudio(s16le(tone(3040, RATE)), FRAME_BYTES); // speech only, no pause yet
     await c.waitForType('step', 38);
     // Spread over the speech heard so far, word i is due once (i+1)/4 of it plus 0.56 s lies behind.
@@ -115,7 +94,7 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('keeps inactivity low during speech and lets the 2 s horizon pass 0.9 after about 0.5 s of silence', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.sendAudio(s16le(concat(tone(800, RATE), silence(800, RATE))), FRAME_BYTES);
     await c.waitForType('step', 20);
     const twoSeconds = c.of('step').map((s) => s.vad.find((v) => v.horizon_s === 2)!.inactivity_prob);
@@ -128,7 +107,7 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('treats faint noise as silence', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     const noise = new Int16Array(RATE);
     for (let i = 0; i < noise.length; i++) noise[i] = Math.round((Math.random() - 0.5) * 40); // about -64 dBFS
     c.sendAudio(s16le(noise), FRAME_BYTES);
@@ -138,7 +117,7 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('records frames that break the client contract without rejecting them', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.send({ type: 'audio', audio: Buffer.alloc(641).toString('base64') }); // odd length
     c.send({ type: 'audio', audio: Buffer.alloc(639).toString('base64') }); // completes the carried byte
     c.send({ type: 'audio', audio: '' });
@@ -146,7 +125,7 @@ describe('emulator: audio, steps and words', () => {
     c.send({ type: 'audio', audio: Buffer.alloc(FRAME_BYTES * 2).toString('base64') }); // 160 ms
     c.send({ type: 'flush', flush_id: 'x' });
     await c.waitForType('flushed');
-    const invalid = emulator.sessions[0]!.invalidFrames;
+    const invalid = fx.emulator.sessions[0]!.invalidFrames;
     assert.deepEqual(
       invalid.map((f) => f.index),
       [1, 2, 3, 4, 5],
@@ -157,14 +136,14 @@ describe('emulator: audio, steps and words', () => {
     assert.match(invalid[3]!.reason, /base64/);
     assert.match(invalid[4]!.reason, /longer than 80 ms/);
     // 641 + 639 bytes make 640 whole samples: the split sample was carried over, not lost.
-    assert.equal(emulator.sessions[0]!.samplesReceived, 640 + 1 + 2560);
-    assert.equal(emulator.sessions[0]!.audioMessages, 5);
+    assert.equal(fx.emulator.sessions[0]!.samplesReceived, 640 + 1 + 2560);
+    assert.equal(fx.emulator.sessions[0]!.audioMessages, 5);
   });
 
   it('decodes wav input whose header has a LIST chunk before data and arrives split', async () => {
     const rate = 22050;
     const wav = wavWithList(concat(tone(800, rate), silence(1500, rate)), rate);
-    const c = await connect({ input_format: 'wav' });
+    const c = await fx.connect({ input_format: 'wav' });
     // Header cut in the middle of the LIST chunk, then 80 ms slices of data.
     c.send({ type: 'audio', audio: wav.subarray(0, 40).toString('base64') });
     const dataStart = wav.indexOf('data', 12, 'latin1') + 8;
@@ -177,7 +156,7 @@ describe('emulator: audio, steps and words', () => {
     );
     c.send({ type: 'end_of_stream' });
     await c.closed;
-    const s = emulator.sessions[0]!;
+    const s = fx.emulator.sessions[0]!;
     assert.equal(s.samplesReceived, Math.round(rate * 0.8) + Math.round(rate * 1.5));
     assert.deepEqual(s.invalidFrames, []);
     assert.equal(c.of('step').length, Math.ceil(s.samplesReceived / 1764));
@@ -211,7 +190,7 @@ describe('emulator: audio, steps and words', () => {
     const dataHead = Buffer.alloc(8);
     dataHead.write('data', 0, 'latin1');
     dataHead.writeUInt32LE(0xffffffff, 4); // streaming writers leave the size open
-    const c = await connect({ input_format: 'wav' });
+    const c = await fx.connect({ input_format: 'wav' });
     c.send({ type: 'audio', audio: Buffer.concat([header, fmt, dataHead]).toString('base64') });
     c.sendAudio(data, 3840 * 6);
     c.send({ type: 'end_of_stream' });
@@ -221,10 +200,10 @@ describe('emulator: audio, steps and words', () => {
       ['hello', 'there', 'world'],
     );
     assert.equal(c.of('step').length, 15);
-    assert.equal(emulator.sessions[0]!.samplesReceived, mono.length);
-    assert.deepEqual(emulator.sessions[0]!.invalidFrames, []);
+    assert.equal(fx.emulator.sessions[0]!.samplesReceived, mono.length);
+    assert.deepEqual(fx.emulator.sessions[0]!.invalidFrames, []);
 
-    const alaw = await connect({ input_format: 'alaw_8000' });
+    const alaw = await fx.connect({ input_format: 'alaw_8000' });
     // 0xD5 is a-law silence; 0xAA / 0x2A are large opposite-sign codes: a loud square wave.
     const loud = Buffer.alloc(3200).map((_, i) => (i % 16 < 8 ? 0xaa : 0x2a));
     alaw.sendAudio(Buffer.concat([loud, Buffer.alloc(6400, 0xd5)]), 640);
@@ -238,48 +217,47 @@ describe('emulator: audio, steps and words', () => {
   });
 
   it('keeps no message log when recordMessages is false', async () => {
-    await emulator.close();
-    emulator = await startEmulator({ recordMessages: false });
-    const c = await connect();
+    await fx.restart({ recordMessages: false });
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(400, RATE)), FRAME_BYTES);
     c.send({ type: 'end_of_stream' });
     await c.closed;
-    const s = emulator.sessions[0]!;
+    const s = fx.emulator.sessions[0]!;
     assert.deepEqual([s.received.length, s.sent.length], [0, 0]);
     assert.equal(s.audioMessages, 5);
     assert.deepEqual(s.wordsSent, ['turn', 'on', 'the', 'kitchen', 'light']);
   });
 
   it('refuses a wav stream that does not start with a RIFF header', async () => {
-    const c = await connect({ input_format: 'wav' });
+    const c = await fx.connect({ input_format: 'wav' });
     c.sendAudio(s16le(tone(80, RATE)), FRAME_BYTES);
     assert.equal((await c.closed).code, 1008);
     assert.match(c.of('error')[0]!.message, /RIFF/);
   });
 
   it('decodes mu-law at 8 kHz', async () => {
-    const c = await connect({ input_format: 'ulaw_8000' });
+    const c = await fx.connect({ input_format: 'ulaw_8000' });
     c.sendAudio(muLaw(concat(silence(160, 8000), tone(800, 8000), silence(1200, 8000))), 640);
     await c.waitForType('text', 3);
     assert.equal(c.of('step').length >= 20, true);
     assert.equal(c.of('text')[0]!.start_s, 0.96);
-    assert.equal(emulator.sessions[0]!.samplesReceived, 17280);
-    assert.deepEqual(emulator.sessions[0]!.invalidFrames, []);
+    assert.equal(fx.emulator.sessions[0]!.samplesReceived, 17280);
+    assert.deepEqual(fx.emulator.sessions[0]!.invalidFrames, []);
   });
 
   it('counts opus bytes without decoding them', async () => {
-    const c = await connect({ input_format: 'opus' });
+    const c = await fx.connect({ input_format: 'opus' });
     c.send({ type: 'audio', audio: Buffer.from('OggS....').toString('base64') });
     c.send({ type: 'end_of_stream' });
     await c.closed;
-    const s = emulator.sessions[0]!;
+    const s = fx.emulator.sessions[0]!;
     assert.equal(s.audioBytes, 8);
     assert.equal(s.samplesReceived, 0);
     assert.equal(c.of('step').length, 0);
   });
 
   it('uses a per-session script from json_config.emulator_script', async () => {
-    const c = await connect({}, { language: 'en', emulator_script: ['bonjour tout le monde'] });
+    const c = await fx.connect({}, { language: 'en', emulator_script: ['bonjour tout le monde'] });
     c.sendAudio(s16le(concat(tone(400, RATE))), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 1 });
     await c.waitForType('flushed');
@@ -291,7 +269,7 @@ describe('emulator: audio, steps and words', () => {
 
   it('continues the script across sessions and keeps each session its own words', async () => {
     const speak = async (): Promise<string[]> => {
-      const c = await connect();
+      const c = await fx.connect();
       c.sendAudio(s16le(tone(400, RATE)), FRAME_BYTES);
       c.send({ type: 'end_of_stream' });
       await c.closed;
@@ -299,11 +277,11 @@ describe('emulator: audio, steps and words', () => {
     };
     assert.deepEqual(await speak(), ['hello', 'there', 'world']);
     assert.deepEqual(await speak(), ['second', 'utterance']);
-    emulator.setScript(['fresh start']);
+    fx.emulator.setScript(['fresh start']);
     assert.deepEqual(await speak(), ['fresh', 'start']);
     assert.deepEqual(await speak(), ['fresh', 'start']);
     assert.deepEqual(
-      emulator.sessions.map((s) => s.wordsSent.length),
+      fx.emulator.sessions.map((s) => s.wordsSent.length),
       [3, 2, 2, 2],
     );
   });

@@ -1,45 +1,28 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { startEmulator, type Emulator, type EmulatorFaults, SESSION_CAP_MESSAGE } from '../../src/emulator';
-import { concat, s16le, serverClosed, silence, TestClient, tone } from './helpers';
+import { type EmulatorFaults, SESSION_CAP_MESSAGE } from '../../src/emulator';
+import { concat, EmulatorFixture, s16le, serverClosed, silence, tone } from './helpers';
 
 const RATE = 16000;
 const FRAME_BYTES = 2560;
 
 describe('emulator: injected faults', () => {
-  let emulator: Emulator;
-  const clients: TestClient[] = [];
-
-  async function connect(): Promise<TestClient> {
-    const c = new TestClient(emulator.url);
-    clients.push(c);
-    await c.opened;
-    c.setup();
-    return c;
-  }
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ script: ['hello there world'] });
-  });
-  afterEach(async () => {
-    clients.splice(0).forEach((c) => c.close());
-    await emulator.close();
-  });
+  const fx = new EmulatorFixture({ script: ['hello there world'] });
 
   it('closeAfterFrames cuts the socket (1006) after that many audio messages', async () => {
-    emulator.setFaults({ closeAfterFrames: 3 });
-    const c = await connect();
+    fx.emulator.setFaults({ closeAfterFrames: 3 });
+    const c = await fx.connect();
     c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
     assert.equal((await c.closed).code, 1006);
     assert.equal(c.of('step').length, 3);
     assert.equal(c.of('error').length, 0);
-    await serverClosed(emulator, 0);
-    assert.equal(emulator.sessions[0]!.closeCode, 1006);
+    await serverClosed(fx.emulator, 0);
+    assert.equal(fx.emulator.sessions[0]!.closeCode, 1006);
   });
 
   it('errorAfterFrames sends the error frame then closes with its code', async () => {
-    emulator.setFaults({ errorAfterFrames: { frames: 2, code: 1011, message: 'Internal server error' } });
-    const c = await connect();
+    fx.emulator.setFaults({ errorAfterFrames: { frames: 2, code: 1011, message: 'Internal server error' } });
+    const c = await fx.connect();
     c.sendAudio(s16le(silence(400, RATE)), FRAME_BYTES);
     assert.equal((await c.closed).code, 1011);
     assert.deepEqual(c.messages.at(-1), { type: 'error', client_req_id: null, message: 'Internal server error', code: 1011 });
@@ -47,8 +30,8 @@ describe('emulator: injected faults', () => {
   });
 
   it('flushDelayMs holds flushed, and audio sent after the flush is processed after it', async () => {
-    emulator.setFaults({ flushDelayMs: 200 });
-    const c = await connect();
+    fx.emulator.setFaults({ flushDelayMs: 200 });
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 3 });
     c.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
@@ -62,8 +45,8 @@ describe('emulator: injected faults', () => {
   });
 
   it('lateTextAfterFlushMs sends the last word after flushed', async () => {
-    emulator.setFaults({ lateTextAfterFlushMs: 50 });
-    const c = await connect();
+    fx.emulator.setFaults({ lateTextAfterFlushMs: 50 });
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 1 });
     await c.waitForType('text', 3);
@@ -73,8 +56,8 @@ describe('emulator: injected faults', () => {
   });
 
   it('lateTextAfterFlushMs never loses the held word when the stream ends first', async () => {
-    emulator.setFaults({ lateTextAfterFlushMs: 5000 });
-    const c = await connect();
+    fx.emulator.setFaults({ lateTextAfterFlushMs: 5000 });
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 1 });
     c.send({ type: 'end_of_stream' });
@@ -84,8 +67,8 @@ describe('emulator: injected faults', () => {
   });
 
   it('dropFlushed sends the words but never flushed', async () => {
-    emulator.setFaults({ dropFlushed: true });
-    const c = await connect();
+    fx.emulator.setFaults({ dropFlushed: true });
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 1 });
     c.send({ type: 'end_of_stream' });
@@ -96,8 +79,8 @@ describe('emulator: injected faults', () => {
   });
 
   it('sessionCapSeconds ends the session with error 1011 once the audio passes the cap', async () => {
-    emulator.setFaults({ sessionCapSeconds: 1 });
-    const c = await connect();
+    fx.emulator.setFaults({ sessionCapSeconds: 1 });
+    const c = await fx.connect();
     c.sendAudio(s16le(silence(2000, RATE)), FRAME_BYTES);
     assert.equal((await c.closed).code, 1011);
     assert.equal(c.of('step').length, 12); // 0.96 s; the frame ending at 1.04 s is past the cap
@@ -106,8 +89,8 @@ describe('emulator: injected faults', () => {
 
   it('stopReading leaves the client buffering its writes', async function () {
     this.timeout(60000);
-    emulator.setFaults({ stopReading: true });
-    const c = await connect();
+    fx.emulator.setFaults({ stopReading: true });
+    const c = await fx.connect();
     await c.waitForType('ready');
     const chunk = JSON.stringify({ type: 'audio', audio: Buffer.alloc(FRAME_BYTES).toString('base64') });
     let sent = 0;
@@ -117,12 +100,12 @@ describe('emulator: injected faults', () => {
       await nextTurn();
     }
     assert.ok(c.ws.bufferedAmount >= 1 << 20, `bufferedAmount ${c.ws.bufferedAmount} after ${sent} messages`);
-    assert.ok(emulator.sessions[0]!.audioMessages < sent);
+    assert.ok(fx.emulator.sessions[0]!.audioMessages < sent);
   });
 
   it('connectDelayMs delays ready but loses nothing sent meanwhile', async () => {
-    emulator.setFaults({ connectDelayMs: 200 });
-    const c = await connect();
+    fx.emulator.setFaults({ connectDelayMs: 200 });
+    const c = await fx.connect();
     c.sendAudio(s16le(concat(tone(240, RATE), silence(80, RATE))), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 9 });
     await c.waitForType('flushed');
@@ -134,28 +117,28 @@ describe('emulator: injected faults', () => {
   it('survives clients that vanish while ready, flushed or a late word is pending', async () => {
     const cases: EmulatorFaults[] = [{ connectDelayMs: 300 }, { flushDelayMs: 300 }, { lateTextAfterFlushMs: 300 }];
     for (const [i, faults] of cases.entries()) {
-      emulator.setFaults(faults);
-      const c = await connect();
+      fx.emulator.setFaults(faults);
+      const c = await fx.connect();
       c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
       c.send({ type: 'flush', flush_id: i });
       if (!faults.connectDelayMs) await c.waitFor('words', () => c.of('text').length >= 2);
       c.ws.terminate();
-      await serverClosed(emulator, i);
-      assert.equal(emulator.sessions[i]!.closeCode, 1006);
+      await serverClosed(fx.emulator, i);
+      assert.equal(fx.emulator.sessions[i]!.closeCode, 1006);
     }
     // A fresh session still works normally.
-    emulator.setFaults({});
-    const c = await connect();
+    fx.emulator.setFaults({});
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'end_of_stream' });
     assert.equal((await c.closed).code, 1000);
   });
 
   it('setFaults applies to sessions that start after the call', async () => {
-    const before = await connect();
+    const before = await fx.connect();
     await before.waitForType('ready');
-    emulator.setFaults({ closeAfterFrames: 1 });
-    const after = await connect();
+    fx.emulator.setFaults({ closeAfterFrames: 1 });
+    const after = await fx.connect();
     before.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
     after.sendAudio(s16le(silence(240, RATE)), FRAME_BYTES);
     assert.equal((await after.closed).code, 1006);

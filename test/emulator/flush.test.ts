@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../../src/emulator';
-import { concat, s16le, serverClosed, silence, TestClient, tone } from './helpers';
+import { concat, EmulatorFixture, s16le, serverClosed, silence, tone } from './helpers';
 
 const RATE = 16000;
 const FRAME_BYTES = 2560;
 
 describe('emulator: flush and end of stream', () => {
-  let emulator: Emulator;
-  const clients: TestClient[] = [];
-
-  async function connect(extra: Record<string, unknown> = {}): Promise<TestClient> {
-    const c = new TestClient(emulator.url);
-    clients.push(c);
-    await c.opened;
-    c.setup(extra);
-    return c;
-  }
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ script: ['hello there world', 'second utterance'] });
-  });
-  afterEach(async () => {
-    clients.splice(0).forEach((c) => c.close());
-    await emulator.close();
-  });
+  const fx = new EmulatorFixture({ script: ['hello there world', 'second utterance'] });
 
   it('forces out the words of an open segment before flushed, echoing numeric and string ids', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(400, RATE)), FRAME_BYTES);
     c.send({ type: 'flush', flush_id: 7 });
     await c.waitForType('flushed');
@@ -51,7 +33,7 @@ describe('emulator: flush and end of stream', () => {
   });
 
   it('processes a partial frame at flush time', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.send({ type: 'audio', audio: s16le(tone(50, RATE)).toString('base64') });
     c.send({ type: 'flush', flush_id: 1 });
     await c.waitForType('flushed');
@@ -60,7 +42,7 @@ describe('emulator: flush and end of stream', () => {
   });
 
   it('answers a flush with no pending words with just flushed', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.send({ type: 'flush', flush_id: 0 });
     await c.waitForType('flushed');
     assert.deepEqual(
@@ -70,19 +52,19 @@ describe('emulator: flush and end of stream', () => {
   });
 
   it('drains words on end_of_stream, answers end_of_stream and closes 1000', async () => {
-    const c = await connect();
+    const c = await fx.connect();
     c.sendAudio(s16le(tone(480, RATE)), FRAME_BYTES);
     c.send({ type: 'end_of_stream' });
     const closed = await c.closed;
     assert.equal(closed.code, 1000);
     const types = c.messages.map((m) => m.type).filter((t) => t !== 'step');
     assert.deepEqual(types, ['ready', 'text', 'end_text', 'text', 'end_text', 'text', 'end_of_stream']);
-    await serverClosed(emulator, 0);
-    assert.equal(emulator.sessions[0]!.closeCode, 1000);
+    await serverClosed(fx.emulator, 0);
+    assert.equal(fx.emulator.sessions[0]!.closeCode, 1000);
   });
 
   it('keeps the socket open after end_of_stream when close_ws_on_eos is false and takes a new setup', async () => {
-    const c = await connect({ close_ws_on_eos: false });
+    const c = await fx.connect({ close_ws_on_eos: false });
     c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
     c.send({ type: 'end_of_stream' });
     await c.waitForType('end_of_stream');
@@ -102,14 +84,14 @@ describe('emulator: flush and end of stream', () => {
       c.of('text').map((t) => t.text),
       ['hello', 'there', 'world', 'second', 'utterance'],
     );
-    assert.equal(emulator.sessions.length, 1);
-    assert.equal(emulator.sessions[0]!.samplesReceived, 2 * 3840);
+    assert.equal(fx.emulator.sessions.length, 1);
+    assert.equal(fx.emulator.sessions[0]!.samplesReceived, 2 * 3840);
   });
 
   it('serves many concurrent sessions, each getting whole utterances', async function () {
     this.timeout(60000);
     const count = 100;
-    const all = await Promise.all(Array.from({ length: count }, () => connect()));
+    const all = await Promise.all(Array.from({ length: count }, () => fx.connect()));
     const audio = s16le(concat(tone(400, RATE), silence(400, RATE)));
     for (const c of all) {
       c.sendAudio(audio, FRAME_BYTES);

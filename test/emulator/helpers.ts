@@ -1,7 +1,47 @@
 /** Test client and generated audio for the emulator tests. */
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../src/gradium/protocol';
-import type { Emulator } from '../../src/emulator';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+
+/**
+ * An emulator started before each test and closed after it, with the clients the test opened: the set-up
+ * every emulator test file shares. Create it inside a `describe`.
+ */
+export class EmulatorFixture {
+  emulator!: Emulator;
+  private readonly clients: TestClient[] = [];
+
+  constructor(options: EmulatorOptions = {}) {
+    beforeEach(async () => {
+      this.emulator = await startEmulator(options);
+    });
+    afterEach(async () => {
+      this.clients.splice(0).forEach((c) => c.close());
+      await this.emulator.close();
+    });
+  }
+
+  /** Replace this test's emulator by one with other options. */
+  async restart(options: EmulatorOptions): Promise<void> {
+    await this.emulator.close();
+    this.emulator = await startEmulator(options);
+  }
+
+  /** A client, closed after the test. */
+  client(headers?: Record<string, string>, url = this.emulator.url): TestClient {
+    const c = new TestClient(url, headers);
+    this.clients.push(c);
+    return c;
+  }
+
+  /** An open client that has sent its setup. */
+  async connect(extra: Record<string, unknown> = {}, jsonConfig: Record<string, unknown> | string = { language: 'en' }): Promise<TestClient> {
+    const c = this.client();
+    await c.opened;
+    c.setup(extra, jsonConfig);
+    return c;
+  }
+}
 
 /** Resolves once the emulator has seen session `index` close (the client may see its close first). */
 export function serverClosed(emulator: Emulator, index: number): Promise<void> {

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { startEmulator, type Emulator, LANGUAGE_REQUIRED_MESSAGE } from '../../src/emulator';
-import { serverClosed, TestClient } from './helpers';
+import { LANGUAGE_REQUIRED_MESSAGE } from '../../src/emulator';
+import { EmulatorFixture, serverClosed, TestClient } from './helpers';
 
 describe('emulator: connection and setup', () => {
-  let emulator: Emulator;
-  const clients: TestClient[] = [];
-  const client = (headers?: Record<string, string>, url = emulator.url): TestClient => {
-    const c = new TestClient(url, headers);
-    clients.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
-    emulator = await startEmulator();
-  });
-  afterEach(async () => {
-    clients.splice(0).forEach((c) => c.close());
-    await emulator.close();
-  });
+  const fx = new EmulatorFixture();
 
   it('answers a valid setup with ready carrying all six fields', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup();
     await c.waitForType('ready');
@@ -32,20 +18,20 @@ describe('emulator: connection and setup', () => {
     assert.equal(ready.frame_size, 1920);
     assert.equal(ready.delay_in_frames, 10);
     assert.deepEqual(ready.text_stream_names, []);
-    assert.match(emulator.url, /^ws:\/\/127\.0\.0\.1:\d+\/api\/speech\/asr$/);
+    assert.match(fx.emulator.url, /^ws:\/\/127\.0\.0\.1:\d+\/api\/speech\/asr$/);
   });
 
   it('accepts json_config as a JSON string and echoes the chosen delay', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup({}, JSON.stringify({ language: 'fr', delay_in_frames: 12 }));
     await c.waitForType('ready');
     assert.equal(c.of('ready')[0]!.delay_in_frames, 12);
-    assert.deepEqual(emulator.sessions[0]!.config, { language: 'fr', delay_in_frames: 12 });
+    assert.deepEqual(fx.emulator.sessions[0]!.config, { language: 'fr', delay_in_frames: 12 });
   });
 
   it('refuses anything but setup as the first message with error 1008 and a 1008 close', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.send({ type: 'audio', audio: Buffer.alloc(640).toString('base64') });
     const closed = await c.closed;
@@ -58,22 +44,22 @@ describe('emulator: connection and setup', () => {
   });
 
   it('requires a language with the real error text, unless the fault is switched off', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup({}, {});
     const closed = await c.closed;
     assert.equal(closed.code, 1011);
     assert.deepEqual(c.messages, [{ type: 'error', client_req_id: null, message: LANGUAGE_REQUIRED_MESSAGE, code: 1011 }]);
 
-    emulator.setFaults({ requireLanguage: false });
-    const relaxed = client();
+    fx.emulator.setFaults({ requireLanguage: false });
+    const relaxed = fx.client();
     await relaxed.opened;
     relaxed.setup({}, {});
     await relaxed.waitForType('ready');
   });
 
   it('refuses an unknown language with 1011', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup({}, { language: 'xx' });
     assert.equal((await c.closed).code, 1011);
@@ -81,7 +67,7 @@ describe('emulator: connection and setup', () => {
   });
 
   it('refuses a delay_in_frames outside the documented set with 1011 naming the value', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup({}, { language: 'en', delay_in_frames: 9 });
     assert.equal((await c.closed).code, 1011);
@@ -91,7 +77,7 @@ describe('emulator: connection and setup', () => {
   });
 
   it('refuses an unknown input_format with 1008 naming it', async () => {
-    const c = client();
+    const c = fx.client();
     await c.opened;
     c.setup({ input_format: 'pcm_12345' });
     assert.equal((await c.closed).code, 1008);
@@ -99,51 +85,50 @@ describe('emulator: connection and setup', () => {
   });
 
   it('accepts the upgrade for a bad key, then sends error 1008 and closes 1008', async () => {
-    await emulator.close();
-    emulator = await startEmulator({ apiKeys: ['gsk_good'] });
-    const c = client({ 'x-api-key': 'gsk_wrong', 'x-api-source': 'node-red' });
+    await fx.restart({ apiKeys: ['gsk_good'] });
+    const c = fx.client({ 'x-api-key': 'gsk_wrong', 'x-api-source': 'node-red' });
     await c.opened;
     const closed = await c.closed;
     assert.equal(closed.code, 1008);
     assert.deepEqual(c.messages, [
       { type: 'error', client_req_id: null, message: 'API key is revoked or expired', code: 1008 },
     ]);
-    await serverClosed(emulator, 0);
-    const session = emulator.sessions[0]!;
+    await serverClosed(fx.emulator, 0);
+    const session = fx.emulator.sessions[0]!;
     assert.equal(session.apiKeyAccepted, false);
     assert.equal(session.headers['x-api-key'], undefined);
     assert.equal(session.headers['x-api-source'], 'node-red');
     assert.equal(session.closeCode, 1008);
     assert.equal(session.closed, true);
 
-    const good = client({ 'x-api-key': 'gsk_good' });
+    const good = fx.client({ 'x-api-key': 'gsk_good' });
     await good.opened;
     good.setup();
     await good.waitForType('ready');
-    assert.equal(emulator.sessions[1]!.apiKeyAccepted, true);
+    assert.equal(fx.emulator.sessions[1]!.apiKeyAccepted, true);
   });
 
   it('takes the key from ?token= too, and refuses a connection without any key', async () => {
-    const withToken = client({}, `${emulator.url}?token=tok_123`);
+    const withToken = fx.client({}, `${fx.emulator.url}?token=tok_123`);
     await withToken.opened;
     withToken.setup();
     await withToken.waitForType('ready');
 
-    const keyless = client({});
+    const keyless = fx.client({});
     await keyless.opened;
     assert.equal((await keyless.closed).code, 1008);
     assert.equal(keyless.of('error')[0]!.message, 'API key is revoked or expired');
   });
 
   it('refuses the upgrade with HTTP 401 under the http401 fault', async () => {
-    emulator.setFaults({ http401: true });
-    const c = client();
+    fx.emulator.setFaults({ http401: true });
+    const c = fx.client();
     await assert.rejects(c.opened, /HTTP 401/);
-    assert.equal(emulator.sessions.length, 0);
+    assert.equal(fx.emulator.sessions.length, 0);
   });
 
   it('answers 404 on another path', async () => {
-    const c = client(undefined, emulator.url.replace('/asr', '/stt'));
+    const c = fx.client(undefined, fx.emulator.url.replace('/asr', '/stt'));
     await assert.rejects(c.opened, /HTTP 404/);
   });
 
@@ -154,7 +139,7 @@ describe('emulator: connection and setup', () => {
       ['binary', (c) => c.ws.send(Buffer.alloc(640)), /binary frames are not supported/],
     ];
     for (const [name, act, message] of cases) {
-      const c = client();
+      const c = fx.client();
       await c.opened;
       c.setup();
       await c.waitForType('ready');
@@ -167,9 +152,9 @@ describe('emulator: connection and setup', () => {
   it('reports sessions through events and records what the client sent', async () => {
     const started: number[] = [];
     const ended: number[] = [];
-    emulator.on('session', (s) => started.push(s.id));
-    emulator.on('session-end', (s) => ended.push(s.id));
-    const c = client();
+    fx.emulator.on('session', (s) => started.push(s.id));
+    fx.emulator.on('session-end', (s) => ended.push(s.id));
+    const c = fx.client();
     await c.opened;
     c.setup();
     c.send({ type: 'audio', audio: Buffer.alloc(2560).toString('base64') });
@@ -177,10 +162,10 @@ describe('emulator: connection and setup', () => {
     await c.waitForType('flushed');
     c.send({ type: 'end_of_stream' });
     await c.closed;
-    await serverClosed(emulator, 0);
+    await serverClosed(fx.emulator, 0);
     assert.deepEqual(started, [1]);
     assert.deepEqual(ended, [1]);
-    const s = emulator.sessions[0]!;
+    const s = fx.emulator.sessions[0]!;
     assert.deepEqual(
       s.received.map((m) => m.type),
       ['setup', 'audio', 'flush', 'end_of_stream'],
@@ -197,16 +182,16 @@ describe('emulator: connection and setup', () => {
   });
 
   it('closes every open socket on close() and then refuses connections', async () => {
-    const a = client();
-    const b = client();
+    const a = fx.client();
+    const b = fx.client();
     await Promise.all([a.opened, b.opened]);
     a.setup();
     await a.waitForType('ready');
-    await emulator.close();
+    await fx.emulator.close();
     assert.equal((await a.closed).code, 1001);
     assert.equal((await b.closed).code, 1001);
-    assert.ok(emulator.sessions.every((s) => s.closed));
-    const late = new WebSocket(emulator.url, { headers: { 'x-api-key': 'k' } });
+    assert.ok(fx.emulator.sessions.every((s) => s.closed));
+    const late = new WebSocket(fx.emulator.url, { headers: { 'x-api-key': 'k' } });
     await new Promise<void>((resolve) => late.once('error', () => resolve()));
   });
 });
