@@ -4,14 +4,9 @@
  * embedded Node-RED runtime (no test helper, whose spies keep every message) into the emulator with 2 s
  * sessions, pushed faster than real time; heap after a full GC every 200 sessions. Needs --expose-gc.
  */
-const fs = require('node:fs');
-const http = require('node:http');
-const os = require('node:os');
-const path = require('node:path');
-
 process.env.GRADIUM_API_KEY = 'bench-key';
-const RED = require('node-red');
 const { startEmulator } = require('../dist/emulator');
+const { startEmbeddedNodeRed } = require('./embedded-node-red');
 
 const CAP_S = 2;
 const SESSIONS = Number(process.env.MEMORY_SESSIONS) || 1000;
@@ -27,33 +22,16 @@ async function main() {
   let sessions = 0;
   emu.on('session', () => sessions++);
 
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-memory-'));
-  fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(path.resolve(__dirname, '..'), path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
-  RED.init(http.createServer(), {
-    userDir,
-    flowFile: 'flows.json',
-    credentialSecret: 'bench-not-a-secret',
-    httpAdminRoot: false,
-    httpNodeRoot: false,
-    disableEditor: true,
-    telemetry: { enabled: false },
-    logging: { console: { level: 'error' } },
-    gradiumSttTesting: { sessionCapSeconds: CAP_S },
+  const { RED, stop } = await startEmbeddedNodeRed({
+    flows: [
+      { id: 'tab', type: 'tab', label: 'memory' },
+      { id: 'cfg', type: 'gradium-config', region: 'custom', endpoint: emu.url },
+      { id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', idleTimeout: 0, wires: [['sink'], ['sink'], ['sink']] },
+      { id: 'sink', type: 'function', z: 'tab', func: 'return null;', wires: [] },
+    ],
+    waitForNode: 'sink',
+    settings: { logging: { console: { level: 'error' } }, gradiumSttTesting: { sessionCapSeconds: CAP_S } },
   });
-  await RED.start();
-  await RED.runtime.flows.setFlows({
-    flows: {
-      flows: [
-        { id: 'tab', type: 'tab', label: 'memory' },
-        { id: 'cfg', type: 'gradium-config', region: 'custom', endpoint: emu.url },
-        { id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', idleTimeout: 0, wires: [['sink'], ['sink'], ['sink']] },
-        { id: 'sink', type: 'function', z: 'tab', func: 'return null;', wires: [] },
-      ],
-    },
-    deploymentType: 'full',
-  });
-  await new Promise((r) => setTimeout(r, 500));
   const node = RED.nodes.getNode('stt');
 
   // 1 s of tone, 1 s of silence: a turn per second of audio.
@@ -85,9 +63,8 @@ async function main() {
   console.log(
     `heap from ${first.sessions} to ${last.sessions} sessions: ${(last.heapMB - first.heapMB >= 0 ? '+' : '')}${(last.heapMB - first.heapMB).toFixed(2)} MB (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
-  await RED.stop();
+  await stop();
   await emu.close();
-  fs.rmSync(userDir, { recursive: true, force: true });
   process.exit(0);
 }
 

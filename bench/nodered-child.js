@@ -4,9 +4,6 @@
  * node wired to the emulator, three sink nodes on its outputs, and N real-time 16 kHz streams injected with
  * node.receive() from one shared timer. Reports CPU, pacing lag, latencies and memory to run.js over IPC.
  */
-const fs = require('node:fs');
-const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
@@ -17,9 +14,8 @@ const API_KEY = 'bench-key';
 
 process.env.GRADIUM_API_KEY = API_KEY;
 install(); // before Node-RED loads the node, so its sockets carry the probe
-const RED = require('node-red');
+const { startEmbeddedNodeRed } = require('./embedded-node-red');
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 
 function flow(url, maxStreams) {
   return [
@@ -39,33 +35,19 @@ function flow(url, maxStreams) {
   ];
 }
 
-async function startNodeRed(url, maxStreams) {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-bench-'));
-  fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(REPO_ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
-  RED.init(http.createServer(), {
-    userDir,
-    nodesDir: [path.join(__dirname, 'nodes')],
-    flowFile: 'flows.json',
-    credentialSecret: 'bench-not-a-secret',
-    httpAdminRoot: false,
-    httpNodeRoot: false,
-    disableEditor: true,
-    telemetry: { enabled: false },
-    logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
+function startNodeRed(url, maxStreams) {
+  return startEmbeddedNodeRed({
+    flows: flow(url, maxStreams),
+    waitForNode: 'tx',
+    settings: {
+      nodesDir: [path.join(__dirname, 'nodes')],
+      logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
+    },
   });
-  await RED.start();
-  await RED.runtime.flows.setFlows({
-    flows: { flows: flow(url, maxStreams) },
-    deploymentType: 'full',
-  });
-  // setFlows resolves before the new flows have started.
-  for (let i = 0; i < 200 && !RED.nodes.getNode('tx'); i++) await sleep(50);
-  return userDir;
 }
 
 async function run({ url, n, chunkMs, warmupS, measureS }) {
-  const userDir = await startNodeRed(url, 2000);
+  const { RED, stop } = await startNodeRed(url, 2000);
   const stt = RED.nodes.getNode('stt');
   if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
@@ -172,8 +154,7 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
     ...counts,
   };
   process.send({ type: 'result', result });
-  await RED.stop().catch(() => undefined);
-  fs.rmSync(userDir, { recursive: true, force: true });
+  await stop().catch(() => undefined);
 }
 
 process.once('message', (m) => {

@@ -1,0 +1,49 @@
+'use strict';
+/**
+ * A real Node-RED runtime inside the calling process (embedded API, no editor, no HTTP), with this
+ * repository installed by symlink in a temporary user dir and the given flows deployed and started.
+ * Required lazily, so a caller can patch `ws` (wire-probe) before Node-RED and the node load.
+ */
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * @param {{flows: object[], settings?: object, waitForNode?: string}} options
+ * @returns {Promise<{RED: any, userDir: string, stop(): Promise<void>}>}
+ */
+async function startEmbeddedNodeRed({ flows, settings = {}, waitForNode }) {
+  const RED = require('node-red');
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-bench-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(REPO_ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
+  RED.init(http.createServer(), {
+    userDir,
+    flowFile: 'flows.json',
+    credentialSecret: 'bench-not-a-secret',
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    disableEditor: true,
+    telemetry: { enabled: false },
+    ...settings,
+  });
+  await RED.start();
+  await RED.runtime.flows.setFlows({ flows: { flows }, deploymentType: 'full' });
+  // setFlows resolves before the new flows have started.
+  if (waitForNode) {
+    for (let i = 0; i < 200 && !RED.nodes.getNode(waitForNode); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    RED,
+    userDir,
+    async stop() {
+      await RED.stop();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { startEmbeddedNodeRed, REPO_ROOT };
