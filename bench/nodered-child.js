@@ -1,8 +1,9 @@
 'use strict';
 /**
- * One benchmark scenario through a real Node-RED runtime (embedded API) in its own process: a gradium-stt
- * node wired to the emulator, three sink nodes on its outputs, and N real-time 16 kHz streams injected with
- * node.receive() from one shared timer. Reports CPU, pacing lag, latencies and memory to run.js over IPC.
+ * One benchmark scenario through a real Node-RED runtime (embedded API) in its own process: a target from
+ * targets.js (the gradium-stt node wired to the emulator, the floor node, or the drop node), and N real-time
+ * 16 kHz streams injected into it with node.receive() from one shared timer. Reports CPU, pacing lag,
+ * latencies and memory to run.js over IPC.
  */
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
@@ -15,30 +16,13 @@ const API_KEY = 'bench-key';
 process.env.GRADIUM_API_KEY = API_KEY;
 install(); // before Node-RED loads the node, so its sockets carry the probe
 const { startEmbeddedNodeRed } = require('./embedded-node-red');
+const { TARGETS, flowOf } = require('./targets');
 
 
-function flow(url, maxStreams) {
-  return [
-    { id: 'tab', type: 'tab', label: 'bench' },
-    // No credential: the config node falls back to GRADIUM_API_KEY, set below for this process only.
-    { id: 'cfg', type: 'gradium-config', name: 'emulator', region: 'custom', endpoint: url },
-    {
-      id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', name: '', keyProperty: 'topic', maxStreams,
-      encoding: 'pcm', sampleRate: 16000, channels: 1, sampleFormat: 's16le', language: 'en', delayInFrames: 10,
-      model: 'default', jsonConfig: '', turnMode: 'vad', vadHorizon: 2, vadThreshold: 0.7, vadSteps: 3,
-      flushTimeout: 2000, finalGrace: 100, idleTimeout: 3000, interim: true, bufferSeconds: 10,
-      wires: [['conn'], ['disc'], ['tx']],
-    },
-    { id: 'conn', type: 'bench-sink', z: 'tab', wires: [] },
-    { id: 'disc', type: 'bench-sink', z: 'tab', wires: [] },
-    { id: 'tx', type: 'bench-sink', z: 'tab', wires: [] },
-  ];
-}
-
-function startNodeRed(url, maxStreams) {
+function startNodeRed(url, target) {
   return startEmbeddedNodeRed({
-    flows: flow(url, maxStreams),
-    waitForNode: 'tx',
+    flows: flowOf(target, url),
+    waitForNode: 'input',
     settings: {
       nodesDir: [path.join(__dirname, 'nodes')],
       logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
@@ -46,19 +30,20 @@ function startNodeRed(url, maxStreams) {
   });
 }
 
-async function run({ url, n, chunkMs, warmupS, measureS }) {
-  const { RED, stop } = await startNodeRed(url, 2000);
-  const stt = RED.nodes.getNode('stt');
-  if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
+async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt' }) {
+  const { RED, stop } = await startNodeRed(url, target);
+  const input = RED.nodes.getNode('input');
+  if (!input) throw new Error(`the ${target} node did not start (is the package built?)`);
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
-  RED.nodes.getNode('conn').on('input', () => counts.connected++);
-  RED.nodes.getNode('disc').on('input', (msg) => {
+  RED.nodes.getNode('conn')?.on('input', () => counts.connected++);
+  RED.nodes.getNode('disc')?.on('input', (msg) => {
     counts.disconnected++;
+    if (typeof msg.payload !== 'object') return; // the floor node says only that its socket closed
     counts.droppedAudioMs += msg.payload.droppedAudioMs || 0;
     if (msg.payload.willReconnect) counts.reconnects++;
     if (msg.payload.reason !== 'stop' && counts.errors.length < 5) counts.errors.push(`${msg.payload.reason}: ${msg.payload.message}`);
   });
-  RED.nodes.getNode('tx').on('input', (msg) => {
+  RED.nodes.getNode('tx')?.on('input', (msg) => {
     if (msg.final) {
       counts.finals++;
       return;
@@ -75,7 +60,9 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
 
   const cycle = speechCycle();
   const chunkSamples = (16000 * chunkMs) / 1000;
-  const chunksPerFrame = FRAME_SAMPLES / chunkSamples;
+  const { sends } = TARGETS[target];
+  // The chunk after which the target puts audio on the wire: every 80 ms frame, or every chunk.
+  const chunksPerSend = sends === 'frames' ? FRAME_SAMPLES / chunkSamples : 1;
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
   // Streams start at different places in the speech cycle, as real speakers do.
   const phase = keys.map((_, i) => ((i * 7) % (CYCLE_SAMPLES / FRAME_SAMPLES)) * FRAME_SAMPLES);
@@ -92,9 +79,9 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
       const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
       const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
       const t = performance.now();
-      if (probe.measuring && (own + 1) % chunksPerFrame === 0) frameCompleting(keys[i], t);
+      if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], t);
       probe.currentKey = keys[i];
-      stt.receive(msg);
+      input.receive(msg);
       probe.currentKey = null;
     }
     k++;
@@ -121,13 +108,14 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   const memAfter = process.memoryUsage();
 
   // End every stream as a flow would: action stop, then wait for each disconnected message.
-  for (const key of keys) stt.receive({ topic: key, action: 'stop' });
+  for (const key of keys) input.receive({ topic: key, action: 'stop' });
   const deadline = Date.now() + 30000;
-  while (counts.disconnected < n && Date.now() < deadline) await sleep(100);
+  while (TARGETS[target].sessions && counts.disconnected < n && Date.now() < deadline) await sleep(100);
   await sleep(200);
 
   const audioS = ((ticks1 - ticks0) * chunkMs) / 1000;
   const result = {
+    target,
     n,
     chunkMs,
     windowS: (wall1 - wall0) / 1000,
@@ -142,7 +130,7 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
     unmatchedText: probe.unmatchedText,
     deferredSends: probe.deferredSends,
     sendsInWindow,
-    expectedSendsInWindow: (((ticks1 - ticks0) * chunkMs) / 80) * n,
+    expectedSendsInWindow: sends === 'none' ? 0 : ((ticks1 - ticks0) / chunksPerSend) * n,
     framesSent: probe.audioSends,
     rssBase,
     rssLive,

@@ -1,12 +1,16 @@
 'use strict';
 /**
- * `npm run bench` (issue 7): the gradium-stt node in a real Node-RED against the floor client, N real-time
+ * `npm run bench` (issues 7, 14): the gradium-stt node in a real Node-RED against the floor client (ws alone)
+ * and against the floor node (a Node-RED node that only forwards audio), each Node-RED run beside a drop run
+ * (the same injection into a node that drops it) so the nodes' own costs can be compared; N real-time
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floor:100,audio   run only these scenarios (results go to bench/results/partial.*)
- *          --prof                               write --cpu-prof profiles of the node runs to $TMPDIR/gradium-bench-prof
- *          --quick                              shorter windows (a smoke run)
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio
+ *                                               run only these scenarios (results go to bench/results/partial.*)
+ *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
+ *          --prof                               write --cpu-prof profiles of the Node-RED runs to $TMPDIR/gradium-bench-prof
+ *          --quick                              shorter windows, one round (a smoke run)
  *          --pin                                node/floor on core 0 and the emulator on core 1 (taskset)
  */
 const fs = require('node:fs');
@@ -17,6 +21,20 @@ const { writeReport } = require('./report');
 
 const STREAMS = [1, 10, 100, 500, 1000];
 const CHUNKS_MS = [20, 80];
+/** Where the node's own cost is compared with the floor node's (each needs a drop run beside it). */
+const OWN_COST_STREAMS = [100, 500];
+/**
+ * What runs, in this order for each N and chunk size: `kind` names the rows (and --only), `script` the
+ * child process, `target` a flow of targets.js for the Node-RED runner. The own-cost table compares every
+ * kind marked `own` with the floor node, each minus the drop run at the same N and chunk size. Adding a
+ * scenario (another node, another setting) is a target in targets.js and a line here.
+ */
+const SCENARIOS = [
+  { kind: 'floor', label: 'floor client', script: 'floor-child.js', streams: STREAMS, chunks: [80] },
+  { kind: 'drop', label: 'drop node', script: 'nodered-child.js', target: 'drop', streams: OWN_COST_STREAMS, chunks: CHUNKS_MS },
+  { kind: 'floornode', label: 'floor node', script: 'nodered-child.js', target: 'floor', streams: OWN_COST_STREAMS, chunks: CHUNKS_MS },
+  { kind: 'node', label: 'gradium-stt', script: 'nodered-child.js', target: 'stt', streams: STREAMS, chunks: CHUNKS_MS, own: true },
+];
 /** Checked when 1000 streams fall behind: the issue's target. */
 const TARGET_STREAMS = 800;
 /**
@@ -29,6 +47,8 @@ const args = process.argv.slice(2);
 const only = valueOf('--only')?.split(',');
 const quick = args.includes('--quick');
 const prof = args.includes('--prof');
+/** The own-cost runs (drop, floor node, node) are repeated this many times, interleaved; medians are reported. */
+const rounds = Number(valueOf('--rounds') ?? (quick ? 1 : 2));
 const PROF_DIR = path.join(os.tmpdir(), 'gradium-bench-prof');
 
 function valueOf(flag) {
@@ -137,10 +157,11 @@ function keptUp(r) {
 function line(kind, r) {
   const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
   return (
-    `${kind.padEnd(5)} N=${String(r.n).padStart(4)} chunk=${r.chunkMs}ms  cpu ${f(r.cpuMsPerAudioSecondPerStream, 3)} ms/audio-s/stream` +
+    `${kind.padEnd(9)} N=${String(r.n).padStart(4)} chunk=${r.chunkMs}ms  cpu ${f(r.cpuMsPerAudioSecondPerStream, 3)} ms/audio-s/stream` +
     ` (core ${f(r.coreUtilisation * 100, 0)}%, emulator core ${f((r.emulatorCoreUtilisation ?? 0) * 100, 0)}%)` +
     `  lag p99 ${f(r.lag.p99, 1)} max ${f(r.lag.max, 1)} ms` +
-    (r.wireLatency ? `  wire p50/p99 ${f(r.wireLatency.p50, 3)}/${f(r.wireLatency.p99, 3)} ms  text p50/p99 ${f(r.textLatency.p50, 3)}/${f(r.textLatency.p99, 3)} ms` : '') +
+    (r.wireLatency?.p50 != null ? `  wire p50/p99 ${f(r.wireLatency.p50, 3)}/${f(r.wireLatency.p99, 3)} ms` : '') +
+    (r.textLatency?.p50 != null ? `  text p50/p99 ${f(r.textLatency.p50, 3)}/${f(r.textLatency.p99, 3)} ms` : '') +
     `  rss ${f(r.rssPerStreamKB, 0)} KB/stream  frames ${r.emulator.audioMessages}/${r.framesSent}  ${r.keptUp ? 'real time' : 'FELL BEHIND'}`
   );
 }
@@ -153,33 +174,37 @@ async function main() {
   const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
   if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' '));
   if (prof) fs.mkdirSync(PROF_DIR, { recursive: true });
-  const results = { node: [], floor: [], audio: null };
+  const results = { audio: null };
+  for (const sc of SCENARIOS) results[sc.kind] = [];
+  const runOne = async (sc, n, chunkMs, round) => {
+    const params = { n, chunkMs, target: sc.target, ...windows(n) };
+    const profName = `--cpu-prof-name=${sc.kind}-${n}-${chunkMs}ms-r${round}-\${pid}.cpuprofile`;
+    const args = sc.script !== 'nodered-child.js' ? [] : prof ? [...nodeArgs, profName] : nodeArgs;
+    const r = await scenario(emulator, sc.script, params, args);
+    r.kind = sc.kind;
+    r.round = round;
+    r.keptUp = keptUp(r);
+    results[sc.kind].push(r);
+    console.log(line(sc.kind, r));
+    return r;
+  };
   try {
     for (const n of STREAMS) {
-      if (wanted('floor', n, 80) && (!only || only.some((o) => o.startsWith('floor')))) {
-        const r = await scenario(emulator, 'floor-child.js', { n, ...windows(n) });
-        r.keptUp = keptUp(r);
-        results.floor.push(r);
-        console.log(line('floor', r));
-      }
       for (const chunkMs of CHUNKS_MS) {
-        if (!wanted('node', n, chunkMs) || (only && !only.some((o) => o.startsWith('node')))) continue;
-        const r = await scenario(emulator, 'nodered-child.js', { n, chunkMs, ...windows(n) }, nodeArgs);
-        r.keptUp = keptUp(r);
-        results.node.push(r);
-        console.log(line('node', r));
+        const due = SCENARIOS.filter((sc) => sc.streams.includes(n) && sc.chunks.includes(chunkMs) && wanted(sc.kind, n, chunkMs));
+        const repeat = OWN_COST_STREAMS.includes(n) ? rounds : 1;
+        for (let round = 0; round < repeat; round++) {
+          // The floor client does not depend on the chunk size or the own-cost comparison: once per N.
+          for (const sc of due) if (sc.kind !== 'floor' || round === 0) await runOne(sc, n, chunkMs, round);
+        }
       }
     }
     if (!only) {
       // Where 1000 streams fall behind, check the target count too.
+      const sc = SCENARIOS.find((x) => x.kind === 'node');
       for (const chunkMs of CHUNKS_MS) {
         const big = results.node.find((r) => r.n === 1000 && r.chunkMs === chunkMs);
-        if (big && !big.keptUp) {
-          const r = await scenario(emulator, 'nodered-child.js', { n: TARGET_STREAMS, chunkMs, ...windows(TARGET_STREAMS) }, nodeArgs);
-          r.keptUp = keptUp(r);
-          results.node.push(r);
-          console.log(line('node', r));
-        }
+        if (big && !big.keptUp) await runOne(sc, TARGET_STREAMS, chunkMs, 0);
       }
     }
     if (!only || only.includes('audio')) {
@@ -203,7 +228,8 @@ async function main() {
     pinned: PIN,
   };
   const base = only ? 'partial' : 'latest';
-  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, maxLagMs: MAX_LAG_MS });
+  const scenarios = SCENARIOS.map(({ kind, label, target, own }) => ({ kind, label, target, own: !!own }));
+  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, maxLagMs: MAX_LAG_MS });
   console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
