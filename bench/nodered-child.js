@@ -17,10 +17,12 @@ process.env.GRADIUM_API_KEY = API_KEY;
 install(); // before Node-RED loads the node, so its sockets carry the probe
 const { startEmbeddedNodeRed } = require('./embedded-node-red');
 const { TARGETS, flowOf } = require('./targets');
+const { startWindowProfile } = require('./window-profiler');
 
 
-function startNodeRed(url, target) {
+function startNodeRed(url, target, packageRoot) {
   return startEmbeddedNodeRed({
+    packageRoot,
     flows: flowOf(target, url),
     waitForNode: 'input',
     settings: {
@@ -30,8 +32,8 @@ function startNodeRed(url, target) {
   });
 }
 
-async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt' }) {
-  const { RED, stop } = await startNodeRed(url, target);
+async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs }) {
+  const { RED, stop } = await startNodeRed(url, target, packageRoot);
   const input = RED.nodes.getNode('input');
   if (!input) throw new Error(`the ${target} node did not start (is the package built?)`);
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
@@ -88,6 +90,8 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt' }) {
   });
 
   await sleep(warmupS * 1000);
+  const profiler = profileFile ? startWindowProfile(profileIntervalUs) : null;
+  await profiler?.started;
   process.send({ type: 'window', phase: 'start' });
   probe.measuring = true;
   const sends0 = probe.audioSends;
@@ -100,6 +104,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt' }) {
   const ticks1 = pace.ticks;
   probe.measuring = false;
   process.send({ type: 'window', phase: 'end' });
+  await profiler?.stop(profileFile);
   const sendsInWindow = probe.audioSends - sends0;
   pace.stop();
   const rssLive = process.memoryUsage().rss;

@@ -153,6 +153,30 @@ function marginalRssKB(runs) {
   return sxx === 0 ? null : pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx;
 }
 
+/** run.js --compare: the node at a git ref against the current build, paired round by round. */
+function compareTable(results, ref) {
+  const out = [
+    `| streams | chunk | CPU at ${ref} | CPU now | change (median of rounds) | per round (before → now) | text → msg p99 before / now (ms) |`,
+    '|---:|---:|---:|---:|---:|---|---:|',
+  ];
+  const keys = [...new Set(results.before.map((r) => `${r.n}/${r.chunkMs}`))];
+  for (const k of keys) {
+    const [n, chunkMs] = k.split('/').map(Number);
+    const at = (kind) => (results[kind] ?? []).filter((r) => r.n === n && r.chunkMs === chunkMs);
+    const now = new Map(at('node').map((r) => [r.round, r]));
+    const pairs = at('before').filter((b) => now.has(b.round)).map((b) => [b, now.get(b.round)]);
+    if (pairs.length === 0) continue;
+    const change = median(pairs.map(([b, a]) => cpu(a) - cpu(b)));
+    const before = median(pairs.map(([b]) => cpu(b)));
+    const p99 = (kind) => median(at(kind).map((r) => r.textLatency?.p99));
+    out.push(
+      `| ${n} | ${chunkMs} ms | ${f(before, 3)} | ${f(median(pairs.map(([, a]) => cpu(a))), 3)} | ${f(change, 3)} (${f((100 * change) / before, 0)} %) ` +
+        `| ${pairs.map(([b, a]) => `${f(cpu(b), 3)} → ${f(cpu(a), 3)}`).join(', ')} | ${f(p99('before'), 2)} / ${f(p99('node'), 2)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
 const DEFAULT_SCENARIOS = [{ kind: 'node', label: 'gradium-stt', own: true }];
 
 function markdown(run) {
@@ -169,6 +193,9 @@ function markdown(run) {
       : 'Processes were not pinned to cores (the machine is shared; see `--pin`). Node-RED\'s JavaScript runs on one thread, so its CPU per wall second is the share of one core it needs.',
     '',
   ];
+  if (results.before?.length) {
+    lines.push('## Before and after', '', `The node built at \`${m.compare?.ref}\` (${m.compare?.sha?.slice(0, 10)}) and the current build, interleaved round by round; CPU ms per second of audio per stream.`, '', compareTable(results, m.compare?.ref), '');
+  }
   if (own.length) {
     lines.push(
       '## Own cost against the floor node',

@@ -9,7 +9,10 @@
  * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio
  *                                               run only these scenarios (results go to bench/results/partial.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
- *          --prof                               write --cpu-prof profiles of the Node-RED runs to $TMPDIR/gradium-bench-prof
+ *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
+ *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default)
+ *          --compare REF                        also run the node as built at git REF (kind `before`) just before
+ *                                               the current one in every round: a cut's gain, same conditions
  *          --quick                              shorter windows, one round (a smoke run)
  *          --pin                                node/floor on core 0 and the emulator on core 1 (taskset)
  */
@@ -18,6 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { startChild, PIN } = require('./children');
 const { writeReport } = require('./report');
+const { buildRef } = require('./ref-build');
 
 const STREAMS = [1, 10, 100, 500, 1000];
 const CHUNKS_MS = [20, 80];
@@ -47,6 +51,16 @@ const args = process.argv.slice(2);
 const only = valueOf('--only')?.split(',');
 const quick = args.includes('--quick');
 const prof = args.includes('--prof');
+const profInterval = Number(valueOf('--prof-interval') ?? 100);
+const compareRef = valueOf('--compare');
+if (compareRef) {
+  // The same node as it was at REF, run just before the current one in every round.
+  SCENARIOS.splice(SCENARIOS.findIndex((sc) => sc.kind === 'node'), 0, {
+    ...SCENARIOS.find((sc) => sc.kind === 'node'),
+    kind: 'before',
+    label: `gradium-stt at ${compareRef}`,
+  });
+}
 /** The own-cost runs (drop, floor node, node) are repeated this many times, interleaved; medians are reported. */
 const rounds = Number(valueOf('--rounds') ?? (quick ? 1 : 2));
 const PROF_DIR = path.join(os.tmpdir(), 'gradium-bench-prof');
@@ -169,18 +183,21 @@ function line(kind, r) {
 async function main() {
   const started = new Date();
   const t0 = Date.now();
+  const refBuild = compareRef ? buildRef(compareRef) : null;
   const emulator = new EmulatorProcess();
   await emulator.start();
-  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
+  const nodeArgs = [];
   if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' '));
   if (prof) fs.mkdirSync(PROF_DIR, { recursive: true });
   const results = { audio: null };
   for (const sc of SCENARIOS) results[sc.kind] = [];
   const runOne = async (sc, n, chunkMs, round) => {
-    const params = { n, chunkMs, target: sc.target, ...windows(n) };
-    const profName = `--cpu-prof-name=${sc.kind}-${n}-${chunkMs}ms-r${round}-\${pid}.cpuprofile`;
-    const args = sc.script !== 'nodered-child.js' ? [] : prof ? [...nodeArgs, profName] : nodeArgs;
-    const r = await scenario(emulator, sc.script, params, args);
+    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : undefined, ...windows(n) };
+    if (prof && sc.script === 'nodered-child.js') {
+      params.profileFile = path.join(PROF_DIR, `${sc.kind}-${n}-${chunkMs}ms-r${round}.cpuprofile`);
+      params.profileIntervalUs = profInterval;
+    }
+    const r = await scenario(emulator, sc.script, params, sc.script === 'nodered-child.js' ? nodeArgs : []);
     r.kind = sc.kind;
     r.round = round;
     r.keptUp = keptUp(r);
@@ -229,6 +246,7 @@ async function main() {
   };
   const base = only ? 'partial' : 'latest';
   const scenarios = SCENARIOS.map(({ kind, label, target, own }) => ({ kind, label, target, own: !!own }));
+  if (refBuild) machine.compare = { ref: compareRef, sha: refBuild.sha };
   writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, maxLagMs: MAX_LAG_MS });
   console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
