@@ -16,6 +16,7 @@ import {
 } from './protocol';
 import { audioMessage } from './audio-message';
 import { parseServerMessage, MAX_SERVER_FRAME_BYTES } from './server-message-parser';
+import { scanStep } from './step-scanner';
 import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from './errors';
 import { TypedEmitter } from './typed-emitter';
 
@@ -203,6 +204,12 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
   private readonly onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
     if (isBinary) {
       this.emit('warning', 'ignored a binary frame from Gradium');
+      return;
+    }
+    // Steps (one per 80 ms per session) take the fast path; anything it does not read goes to the full parser.
+    const step = Buffer.isBuffer(data) ? scanStep(data) : undefined;
+    if (step) {
+      this.emit('step', step);
       return;
     }
     const parsed = parseServerMessage(data.toString());
