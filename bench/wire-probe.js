@@ -30,17 +30,10 @@ const probe = {
   texts: new Map(),
 };
 
-/** An audio message, sent as a string (the floor) or as a Buffer holding the same JSON (gradium-stt). */
-function isAudioMessage(data) {
-  if (typeof data === 'string') return data.startsWith(AUDIO_PREFIX);
-  // Byte 9 is the "a" of "audio": a cheap test before comparing the whole prefix.
-  return Buffer.isBuffer(data) && data[9] === 97 && data.toString('latin1', 0, AUDIO_PREFIX.length) === AUDIO_PREFIX;
-}
-
 function install() {
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function benchSend(data, ...rest) {
-    if (isAudioMessage(data)) {
+    if (typeof data === 'string' && data.startsWith(AUDIO_PREFIX)) {
       probe.audioSends++;
       const inReceive = probe.currentKey !== null;
       if (this.__benchKey === undefined && inReceive) this.__benchKey = probe.currentKey;
