@@ -12,6 +12,7 @@ import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { jsonConfigOf, type StreamSettings } from './settings';
+import { UnackedAudio } from './unacked-audio';
 
 /** Where a run is in its life (the stream's status is derived from these). */
 export const RunState = {
@@ -86,13 +87,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   /** Set by finish(): after the final, send end_of_stream. */
   private endingTurn: EndOfTurn | null = null;
   private stateValue: RunState = RunState.CONNECTING;
-  private readonly unacked: AudioFrame[] = [];
-  private unackedHead = 0;
+  private readonly unacked = new UnackedAudio();
   /** When Gradium last acknowledged audio (or the first unacknowledged frame was sent). */
   private progressAt = 0;
   private sentMs = 0;
   private ackedMs = 0;
-  private sentEndMs: number[] = [];
   private delayS: number;
   ready: ReadyMessage | null = null;
 
@@ -151,10 +150,9 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   send(frame: AudioFrame): boolean {
     if (!this.canSend || !this.gradium.sendAudio(frame.data)) return false;
     // Nothing was waiting for an acknowledgement: the stall clock starts with this frame.
-    if (this.unackedHead === this.unacked.length) this.progressAt = this.options.now();
+    if (this.unacked.isEmpty) this.progressAt = this.options.now();
     this.sentMs += frame.durationMs;
-    this.unacked.push(frame);
-    this.sentEndMs.push(this.sentMs);
+    this.unacked.push(frame, this.sentMs);
     return true;
   }
 
@@ -311,7 +309,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
    * acknowledgement: without this, a half-open socket would look "listening" forever while audio piles up.
    */
   checkStall(): boolean {
-    if (this.unackedHead === this.unacked.length || this.stateValue === RunState.CLOSED) return false;
+    if (this.unacked.isEmpty || this.stateValue === RunState.CLOSED) return false;
     const waited = this.options.now() - this.progressAt;
     if (waited < this.options.stallTimeoutMs) return false;
     this.gradium.abortStalled(`Gradium acknowledged no audio for ${Math.round(waited / 1000)} s; reconnecting.`);
@@ -322,20 +320,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private acknowledge(ms: number): void {
     if (ms > this.ackedMs) this.progressAt = this.options.now();
     this.ackedMs = Math.max(this.ackedMs, ms);
-    while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
-      this.unackedHead += 1;
-    }
-    // Let go of acknowledged audio at once in the usual case (everything acknowledged): holding it until a
-    // batch accumulates kept tens of frames alive per stream.
-    if (this.unackedHead === this.unacked.length) {
-      this.unacked.length = 0;
-      this.sentEndMs.length = 0;
-      this.unackedHead = 0;
-    } else if (this.unackedHead > 16) {
-      this.unacked.splice(0, this.unackedHead);
-      this.sentEndMs.splice(0, this.unackedHead);
-      this.unackedHead = 0;
-    }
+    this.unacked.acknowledge(this.ackedMs);
   }
 
   private onClose(code: number, reason: string, error: GradiumError | null): void {
@@ -356,7 +341,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       code,
       message: error ? error.message : reason || (wasEnding ? 'session ended' : 'closed'),
       audioSeconds: this.sentMs / 1000,
-      unacked: orderly ? [] : this.unacked.slice(this.unackedHead),
+      unacked: orderly ? [] : this.unacked.toArray(),
       pendingWords: orderly ? [] : this.words.map((w) => w.word),
       ackedSeconds: Math.min(this.ackedMs, this.sentMs) / 1000,
     };
