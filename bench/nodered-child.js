@@ -8,7 +8,7 @@
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
-const { summary, cpuMs, pacer, sleep } = require('./stats');
+const { summary, cpuMs, streamPacer, sleep } = require('./stats');
 
 /** The emulator child accepts only this key. */
 const API_KEY = 'bench-key';
@@ -32,7 +32,7 @@ function startNodeRed(url, target, packageRoot) {
   });
 }
 
-async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs }) {
+async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs, profileHeap, burst = false }) {
   const { RED, stop } = await startNodeRed(url, target, packageRoot);
   const input = RED.nodes.getNode('input');
   if (!input) throw new Error(`the ${target} node did not start (is the package built?)`);
@@ -72,36 +72,40 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
   const rampTicks = Math.floor((warmupS * 600) / chunkMs);
   const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
-  let k = 0;
-  const pace = pacer(chunkMs, (lag) => {
-    if (probe.measuring) lags.push(lag);
-    if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms at tick ${k}`);
-    for (let i = 0; i < n && startTick[i] <= k; i++) {
+  const pace = streamPacer(
+    chunkMs,
+    n,
+    (i, k) => {
+      if (startTick[i] > k) return false;
       const own = k - startTick[i];
       const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
       const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
-      const t = performance.now();
-      if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], t);
+      if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], performance.now());
       probe.currentKey = keys[i];
       input.receive(msg);
       probe.currentKey = null;
-    }
-    k++;
-  });
+      return true;
+    },
+    (lag) => {
+      if (probe.measuring) lags.push(lag);
+      if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms`);
+    },
+    { burst },
+  );
 
   await sleep(warmupS * 1000);
-  const profiler = profileFile ? startWindowProfile(profileIntervalUs) : null;
+  const profiler = profileFile ? startWindowProfile(profileIntervalUs, profileHeap) : null;
   await profiler?.started;
   process.send({ type: 'window', phase: 'start' });
   probe.measuring = true;
   const sends0 = probe.audioSends;
   const cpu0 = cpuMs();
-  const ticks0 = pace.ticks;
+  const ticks0 = pace.chunks;
   const wall0 = performance.now();
   await sleep(measureS * 1000);
   const cpu1 = cpuMs();
   const wall1 = performance.now();
-  const ticks1 = pace.ticks;
+  const ticks1 = pace.chunks;
   probe.measuring = false;
   process.send({ type: 'window', phase: 'end' });
   await profiler?.stop(profileFile);
@@ -123,6 +127,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
     target,
     n,
     chunkMs,
+    injection: burst ? 'burst' : 'spread',
     windowS: (wall1 - wall0) / 1000,
     audioSecondsPerStream: audioS,
     cpuMs: cpu1 - cpu0,

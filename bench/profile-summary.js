@@ -1,7 +1,8 @@
 'use strict';
 /**
- * `node bench/profile-summary.js FILE.cpuprofile [top]`: self time by function and by file from a
- * --cpu-prof profile (run.js --prof writes them), to find the hot path without a GUI.
+ * `node bench/profile-summary.js FILE.cpuprofile [top]`: self time by function and by file from a CPU
+ * profile (run.js --prof writes them), to find the hot path without a GUI; for a .heapprofile (run.js
+ * --prof --heap), the bytes allocated by function and by file.
  */
 const fs = require('node:fs');
 
@@ -12,6 +13,10 @@ if (!file) {
 }
 const top = Number(topArg) || 30;
 const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+if (file.endsWith('.heapprofile')) {
+  summariseAllocations(profile);
+  process.exit(0);
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map();
 const deltas = profile.timeDeltas;
@@ -38,3 +43,26 @@ const print = (title, map) => {
 };
 print('self time by function', byFn);
 print('self time by file', byFile);
+
+/** A sampled allocation profile (run.js --prof --heap): bytes allocated by function and by file. */
+function summariseAllocations(heap) {
+  const byFn = new Map();
+  const byFile = new Map();
+  let total = 0;
+  const walk = (n) => {
+    const f = n.callFrame;
+    const short = f.url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/(dist|bench)\//, '$1/');
+    const fnKey = `${f.functionName || '(anonymous)'}  ${short}:${f.lineNumber + 1}`;
+    byFn.set(fnKey, (byFn.get(fnKey) || 0) + n.selfSize);
+    byFile.set(short || f.functionName, (byFile.get(short || f.functionName) || 0) + n.selfSize);
+    total += n.selfSize;
+    for (const c of n.children) walk(c);
+  };
+  walk(heap.head);
+  for (const [title, map] of [['allocated by function', byFn], ['allocated by file', byFile]]) {
+    console.log(`\n${title} (total ${(total / 2 ** 20).toFixed(0)} MB, sampled)`);
+    for (const [k, b] of [...map].sort((a, c) => c[1] - a[1]).slice(0, top)) {
+      console.log(`${((100 * b) / total).toFixed(1).padStart(5)}%  ${(b / 2 ** 20).toFixed(1).padStart(7)} MB  ${k}`);
+    }
+  }
+}

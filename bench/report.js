@@ -217,8 +217,11 @@ function markdown(run) {
     '',
     'N concurrent real-time 16 kHz mono s16le streams of speech-shaped audio (1.6 s voiced, 1.2 s pause), each its own',
     'Gradium session on the emulator, injected with `node.receive()` from one shared timer into a gradium-stt node in an',
-    'embedded Node-RED. CPU is the whole Node-RED process (all threads) over the measurement window, divided by the',
-    'seconds of audio sent per stream and by N. The floor sends the same audio pre-framed as base64 `audio` messages every',
+    run.burst
+      ? 'embedded Node-RED, every stream\'s chunk in the same timer tick (`--burst`). CPU is the whole Node-RED process (all threads)'
+      : 'embedded Node-RED, the streams spread evenly over the chunk period in 5 ms slots as independent microphones are. CPU is the whole Node-RED process (all threads)',
+    'over the measurement window, divided by the',
+    'seconds of audio sent per stream and by N. The floor client sends the same audio pre-framed as base64 `audio` messages every',
     '80 ms with `ws` alone and does not parse what the server sends; its figure is the same for both chunk sizes.',
     `"Real time" means the pacing loop was less than ${run.maxLagMs} ms late at the 99th percentile (the maximum is shown: the machine is`,
     'shared, and one preemption is not a stream falling behind), every frame sent reached the emulator, nothing was dropped and no',

@@ -10,9 +10,11 @@
  *                                               run only these scenarios (results go to bench/results/partial.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
  *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
- *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default)
+ *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
+ *                                               with --heap also where the window's allocations come from
  *          --compare REF                        also run the node as built at git REF (kind `before`) just before
  *                                               the current one in every round: a cut's gain, same conditions
+ *          --burst                              every stream's chunk in one timer tick, not spread over the period
  *          --quick                              shorter windows, one round (a smoke run)
  *          --pin                                node/floor on core 0 and the emulator on core 1 (taskset)
  */
@@ -53,6 +55,7 @@ const quick = args.includes('--quick');
 const prof = args.includes('--prof');
 const profInterval = Number(valueOf('--prof-interval') ?? 100);
 const compareRef = valueOf('--compare');
+const burst = args.includes('--burst');
 if (compareRef) {
   // The same node as it was at REF, run just before the current one in every round.
   SCENARIOS.splice(SCENARIOS.findIndex((sc) => sc.kind === 'node'), 0, {
@@ -192,10 +195,11 @@ async function main() {
   const results = { audio: null };
   for (const sc of SCENARIOS) results[sc.kind] = [];
   const runOne = async (sc, n, chunkMs, round) => {
-    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : undefined, ...windows(n) };
+    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : undefined, burst, ...windows(n) };
     if (prof && sc.script === 'nodered-child.js') {
       params.profileFile = path.join(PROF_DIR, `${sc.kind}-${n}-${chunkMs}ms-r${round}.cpuprofile`);
       params.profileIntervalUs = profInterval;
+      params.profileHeap = args.includes('--heap');
     }
     const r = await scenario(emulator, sc.script, params, sc.script === 'nodered-child.js' ? nodeArgs : []);
     r.kind = sc.kind;
@@ -212,7 +216,9 @@ async function main() {
         const repeat = OWN_COST_STREAMS.includes(n) ? rounds : 1;
         for (let round = 0; round < repeat; round++) {
           // The floor client does not depend on the chunk size or the own-cost comparison: once per N.
-          for (const sc of due) if (sc.kind !== 'floor' || round === 0) await runOne(sc, n, chunkMs, round);
+          // Odd rounds run the scenarios in reverse order, so that neither side of a comparison always goes first.
+          const order = round % 2 ? [...due].reverse() : due;
+          for (const sc of order) if (sc.kind !== 'floor' || round === 0) await runOne(sc, n, chunkMs, round);
         }
       }
     }
@@ -247,7 +253,7 @@ async function main() {
   const base = only ? 'partial' : 'latest';
   const scenarios = SCENARIOS.map(({ kind, label, target, own }) => ({ kind, label, target, own: !!own }));
   if (refBuild) machine.compare = { ref: compareRef, sha: refBuild.sha };
-  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, maxLagMs: MAX_LAG_MS });
+  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, burst, maxLagMs: MAX_LAG_MS });
   console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
