@@ -11,11 +11,12 @@ import {
   type InputFormat,
   type JsonConfig,
   type ReadyMessage,
+  type ServerMessage,
   type StepMessage,
   type TextMessage,
 } from './protocol';
 import { parseServerMessage, MAX_SERVER_FRAME_BYTES } from './server-message-parser';
-import { scanStep } from './step-scanner';
+import { readFrequentMessage } from './frequent-messages';
 import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from './errors';
 import { TypedEmitter } from './typed-emitter';
 
@@ -204,18 +205,16 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
       this.emit('warning', 'ignored a binary frame from Gradium');
       return;
     }
-    // Steps (one per 80 ms per session) take the fast path; anything it does not read goes to the full parser.
-    const step = Buffer.isBuffer(data) ? scanStep(data) : undefined;
-    if (step) {
-      this.emit('step', step);
-      return;
+    // Steps (one per 80 ms per session) and words take the fast path; what it does not read, the full parser.
+    let m: ServerMessage | undefined = Buffer.isBuffer(data) ? readFrequentMessage(data) : undefined;
+    if (!m) {
+      const parsed = parseServerMessage(data.toString());
+      if (!parsed.ok) {
+        this.emit('warning', `ignored a malformed frame from Gradium (${parsed.reason})`);
+        return;
+      }
+      m = parsed.message;
     }
-    const parsed = parseServerMessage(data.toString());
-    if (!parsed.ok) {
-      this.emit('warning', `ignored a malformed frame from Gradium (${parsed.reason})`);
-      return;
-    }
-    const m = parsed.message;
     switch (m.type) {
       case 'ready':
         this.clearHandshakeTimer();

@@ -1,10 +1,11 @@
 /**
- * The fast path for `step` frames: it returns exactly what the full parser returns for the same bytes, or
- * nothing (and then the full parser decides). Malformed steps are never accepted by it.
+ * The fast path for `step`, `text` and `end_text` frames: it returns exactly what the full parser returns
+ * for the same bytes, or nothing (and then the full parser decides). Malformed frames are never accepted
+ * by it.
  */
 import { strict as assert } from 'node:assert';
 import { parseServerMessage } from '../../src/gradium/server-message-parser';
-import { scanStep } from '../../src/gradium/step-scanner';
+import { readFrequentMessage } from '../../src/gradium/frequent-messages';
 
 const VAD = [
   { horizon_s: 0.5, inactivity_prob: 0.0123 },
@@ -23,13 +24,13 @@ function full(text: string): unknown {
 /** The fast path's answer must be the full parser's, whenever it gives one. */
 function agrees(text: string): boolean {
   // Whenever the fast path answers, the full parser must give the very same message.
-  const fast = scanStep(Buffer.from(text, 'utf8'));
+  const fast = readFrequentMessage(Buffer.from(text, 'utf8'));
   if (fast === undefined) return false;
   assert.deepStrictEqual(fast, full(text), `fast path differs from the full parser on ${text}`);
   return true;
 }
 
-describe('scanStep (the fast path for step frames)', () => {
+describe('readFrequentMessage: steps', () => {
   it('reads the emulator\'s steps exactly as the full parser does', () => {
     assert.ok(agrees(CANONICAL));
     for (let i = 0; i < 500; i++) {
@@ -83,7 +84,7 @@ describe('scanStep (the fast path for step frames)', () => {
       CANONICAL.replace('"step_duration_s":0.08', '"step_duration_s":"fast"'),
     ];
     for (const v of spellings) {
-      assert.equal(scanStep(Buffer.from(v)), undefined, `fast path read ${v}`);
+      assert.equal(readFrequentMessage(Buffer.from(v)), undefined, `fast path read ${v}`);
       const m = full(v) as { type: string; step_idx: number } | undefined;
       assert.equal(m?.type, 'step', `the full parser refused ${v}`);
     }
@@ -114,37 +115,101 @@ describe('scanStep (the fast path for step frames)', () => {
       'step',
     ];
     for (const m of malformed) {
-      assert.equal(scanStep(Buffer.from(m)), undefined, `fast path accepted ${m}`);
+      assert.equal(readFrequentMessage(Buffer.from(m)), undefined, `fast path accepted ${m}`);
       assert.equal(full(m), undefined, `the full parser accepted ${m}`);
     }
   });
 
   it('agrees with the full parser on thousands of mutated frames', () => {
-    // Deterministic pseudo-random mutations of a valid step: delete, insert, replace, duplicate.
-    let seed = 7;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
-    const alphabet = '{}[]":,.-+eE0123456789 \\tnsx';
-    let accepted = 0;
-    let refused = 0;
-    for (let i = 0; i < 20000; i++) {
-      let t = CANONICAL;
-      for (let m = 1 + rand(2); m > 0; m--) {
-        const at = rand(t.length);
-        const c = alphabet[rand(alphabet.length)]!;
-        switch (rand(4)) {
-          case 0: t = t.slice(0, at) + t.slice(at + 1); break;
-          case 1: t = t.slice(0, at) + c + t.slice(at); break;
-          case 2: t = t.slice(0, at) + c + t.slice(at + 1); break;
-          default: t = t.slice(0, at) + t.slice(at, at + 1 + rand(6)) + t.slice(at);
-        }
+    mutations(CANONICAL, 7);
+  });
+});
+
+/** Deterministic pseudo-random mutations of a valid frame (delete, insert, replace, duplicate), each checked by agrees(). */
+function mutations(valid: string, seedStart: number): void {
+  let seed = seedStart;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = '{}[]":,.-+eE0123456789 \\tnsxaé';
+  let accepted = 0;
+  let refused = 0;
+  for (let i = 0; i < 20000; i++) {
+    let t = valid;
+    for (let m = 1 + rand(2); m > 0; m--) {
+      const at = rand(t.length);
+      const c = alphabet[rand(alphabet.length)]!;
+      switch (rand(4)) {
+        case 0: t = t.slice(0, at) + t.slice(at + 1); break;
+        case 1: t = t.slice(0, at) + c + t.slice(at); break;
+        case 2: t = t.slice(0, at) + c + t.slice(at + 1); break;
+        default: t = t.slice(0, at) + t.slice(at, at + 1 + rand(6)) + t.slice(at);
       }
-      if (agrees(t)) accepted++;
-      else refused++;
     }
-    // Both outcomes must really occur, or the test proves nothing.
-    assert.ok(accepted > 1000 && refused > 1000, `accepted ${accepted}, gave up ${refused}`);
+    if (agrees(t)) accepted++;
+    else refused++;
+  }
+  // Both outcomes must really occur, or the test proves nothing.
+  assert.ok(accepted > 1000 && refused > 1000, `accepted ${accepted}, gave up ${refused}`);
+}
+
+const TEXT = JSON.stringify({ type: 'text', text: 'hello', start_s: 1.36, stream_id: 0 });
+const END_TEXT = JSON.stringify({ type: 'end_text', stop_s: 1.84, stream_id: 0 });
+
+describe('readFrequentMessage: words', () => {
+  it('reads the emulator\'s text and end_text frames exactly as the full parser does', () => {
+    for (const word of ['hello', 'world', "don't", 'a', 'the quick brown fox', '42', '!?;:', '']) {
+      for (const start of [0, 0.08, 12.345, 299.99]) {
+        assert.ok(agrees(JSON.stringify({ type: 'text', text: word, start_s: start, stream_id: 0 })), word);
+        assert.ok(agrees(JSON.stringify({ type: 'end_text', stop_s: start, stream_id: 1 })));
+      }
+    }
+  });
+
+  it('leaves escapes, non-ASCII words and other spellings to the full parser, which reads them', () => {
+    const others = [
+      JSON.stringify({ type: 'text', text: 'café', start_s: 1, stream_id: 0 }),
+      JSON.stringify({ type: 'text', text: 'Grüße', start_s: 1, stream_id: 0 }),
+      JSON.stringify({ type: 'text', text: 'say "hi"', start_s: 1, stream_id: 0 }),
+      JSON.stringify({ type: 'text', text: 'back\\slash', start_s: 1, stream_id: 0 }),
+      JSON.stringify({ type: 'text', text: 'tab\there', start_s: 1, stream_id: 0 }),
+      JSON.stringify({ type: 'text', text: 'hello', start_s: 1, stream_id: null }),
+      JSON.stringify({ type: 'text', text: 'hello', start_s: 1 }),
+      JSON.stringify({ type: 'text', start_s: 1, text: 'hello', stream_id: 0 }),
+      JSON.stringify({ type: 'end_text', stop_s: 1, stream_id: null }),
+      JSON.stringify({ type: 'end_text', stop_s: 1 }),
+      JSON.stringify({ type: 'text', text: 'hello', start_s: 1, stream_id: 0 }, null, 1),
+      '{"type":"end_text","stop_s":1e-3,"stream_id":0}',
+    ];
+    for (const o of others) {
+      assert.equal(readFrequentMessage(Buffer.from(o)), undefined, `fast path read ${o}`);
+      assert.notEqual(full(o), undefined, `the full parser refused ${o}`);
+    }
+    assert.equal((full(others[0]!) as { text: string }).text, 'café');
+  });
+
+  it('never accepts a malformed word frame; the full parser refuses it', () => {
+    const malformed = [
+      TEXT.slice(0, -1),
+      TEXT + ' x',
+      TEXT.replace('"text":"hello"', '"text":5'),
+      TEXT.replace('"start_s":1.36,', ''),
+      TEXT.replace('"start_s":1.36', '"start_s":"1.36"'),
+      TEXT.replace('"stream_id":0', '"stream_id":"0"'),
+      TEXT.replace('"hello"', '"hel\u0001lo"'),
+      END_TEXT.replace('"stop_s":1.84,', ''),
+      END_TEXT.replace('"stop_s":1.84', '"stop_s":01.84'),
+      END_TEXT.replace('"stream_id":0', '"stream_id":[0]'),
+    ];
+    for (const m of malformed) {
+      assert.equal(readFrequentMessage(Buffer.from(m)), undefined, `fast path accepted ${m}`);
+      assert.equal(full(m), undefined, `the full parser accepted ${m}`);
+    }
+  });
+
+  it('agrees with the full parser on thousands of mutated text and end_text frames', () => {
+    mutations(TEXT, 13);
+    mutations(END_TEXT, 17);
   });
 });

@@ -1,27 +1,38 @@
 /**
- * A fast path for the one server message that comes every 80 ms on every session: `step`. It matches the
- * frame's bytes against the compact layout Gradium's serializer (and the emulator) writes,
+ * A fast path for the server messages that come all the time: `step` (every 80 ms on every session) and
+ * the words, `text` and `end_text`. It matches the frame's bytes against the compact layouts Gradium's
+ * serializer (and the emulator) writes,
  *
  *   {"type":"step","vad":[{"horizon_s":N,"inactivity_prob":N},...],"step_idx":N,"step_duration_s":N,"total_duration_s":N}
+ *   {"type":"text","text":"ASCII","start_s":N,"stream_id":N}
+ *   {"type":"end_text","stop_s":N,"stream_id":N}
  *
- * reading the numbers as it goes: no UTF-8 decoding, no generic JSON.parse, no intermediate string. It
- * returns the StepMessage the full parser would return for the same bytes, or `undefined` as soon as
- * anything differs (another type, spacing, key order, an extra key, a number it does not read exactly).
- * `undefined` is not a verdict: the caller then runs the full parser (server-message-parser.ts), which
- * accepts or refuses the frame, so a malformed step is refused exactly as before and a step spelled
- * differently is still read, only more slowly. test/gradium/step-scanner.test.ts checks on mutated frames
- * that the fast path never returns anything the full parser would not.
+ * reading the numbers as it goes: no UTF-8 decoding of the frame, no generic JSON.parse. It returns the
+ * message the full parser would return for the same bytes, or `undefined` as soon as anything differs
+ * (another type, spacing, key order, an extra key, an escape or a non-ASCII letter in the text, a number
+ * it does not read exactly). `undefined` is not a verdict: the caller then runs the full parser
+ * (server-message-parser.ts), which accepts or refuses the frame, so a malformed message is refused
+ * exactly as before and one spelled differently is still read, only more slowly.
+ * test/gradium/frequent-messages.test.ts checks on mutated frames that the fast path never returns
+ * anything the full parser would not.
  */
-import type { StepMessage, VadEntry } from './protocol';
+import type { EndTextMessage, StepMessage, TextMessage, VadEntry } from './protocol';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
-const HEAD = bytes('{"type":"step","vad":[');
+const TYPE = bytes('{"type":"');
+const STEP_VAD = bytes('step","vad":[');
+const TEXT_TEXT = bytes('text","text":"');
+const START_S = bytes('","start_s":');
+const END_TEXT_STOP_S = bytes('end_text","stop_s":');
+const STREAM_ID = bytes(',"stream_id":');
 const HORIZON = bytes('{"horizon_s":');
 const INACTIVITY = bytes(',"inactivity_prob":');
 const STEP_IDX = bytes('],"step_idx":');
 const STEP_DURATION = bytes(',"step_duration_s":');
 const TOTAL_DURATION = bytes(',"total_duration_s":');
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
@@ -109,7 +120,7 @@ function vadEntries(): VadEntry[] | undefined {
 }
 
 function step(): StepMessage | undefined {
-  if (!literal(HEAD)) return undefined;
+  if (!literal(STEP_VAD)) return undefined;
   const vad = vadEntries();
   if (!vad || !literal(STEP_IDX)) return undefined;
   const stepIdx = number();
@@ -117,16 +128,55 @@ function step(): StepMessage | undefined {
   const stepDuration = number();
   if (Number.isNaN(stepDuration) || !literal(TOTAL_DURATION)) return undefined;
   const totalDuration = number();
-  if (Number.isNaN(totalDuration) || at !== end - 1 || b[at] !== CLOSE_BRACE) return undefined;
+  if (Number.isNaN(totalDuration) || !atLastBrace()) return undefined;
   return { type: 'step', vad, step_idx: stepIdx, step_duration_s: stepDuration, total_duration_s: totalDuration };
 }
 
-/** The step in `frame`, or undefined when this fast path does not read it (then run the full parser). */
-export function scanStep(frame: Buffer): StepMessage | undefined {
+function text(): TextMessage | undefined {
+  if (!literal(TEXT_TEXT)) return undefined;
+  // Printable ASCII without escapes reads the same as latin1; anything else is for the full parser.
+  const start = at;
+  let c = byteAt(at);
+  while (c !== QUOTE) {
+    if (c < 0x20 || c > 0x7e || c === BACKSLASH) return undefined;
+    c = byteAt(++at);
+  }
+  const words = b.toString('latin1', start, at);
+  if (!literal(START_S)) return undefined;
+  const startS = number();
+  if (Number.isNaN(startS) || !literal(STREAM_ID)) return undefined;
+  const streamId = number();
+  if (Number.isNaN(streamId) || !atLastBrace()) return undefined;
+  return { type: 'text', text: words, start_s: startS, stream_id: streamId };
+}
+
+function endText(): EndTextMessage | undefined {
+  if (!literal(END_TEXT_STOP_S)) return undefined;
+  const stopS = number();
+  if (Number.isNaN(stopS) || !literal(STREAM_ID)) return undefined;
+  const streamId = number();
+  if (Number.isNaN(streamId) || !atLastBrace()) return undefined;
+  return { type: 'end_text', stop_s: stopS, stream_id: streamId };
+}
+
+/** The closing brace, and nothing after it. */
+function atLastBrace(): boolean {
+  return at === end - 1 && b[at] === CLOSE_BRACE;
+}
+
+export type FrequentMessage = StepMessage | TextMessage | EndTextMessage;
+
+/** The step, text or end_text in `frame`, or undefined when this fast path does not read it (then run the full parser). */
+export function readFrequentMessage(frame: Buffer): FrequentMessage | undefined {
   b = frame;
   end = frame.length;
   at = 0;
-  const result = step();
+  let result: FrequentMessage | undefined;
+  if (literal(TYPE)) {
+    // The first letter of the type picks the layout.
+    const c = byteAt(at);
+    result = c === 0x73 ? step() : c === 0x74 ? text() : c === 0x65 ? endText() : undefined;
+  }
   b = EMPTY;
   end = 0;
   return result;
