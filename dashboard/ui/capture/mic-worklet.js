@@ -94,19 +94,26 @@ class Resampler {
       for (let k = 0; k < this.width; k++) row[k] /= sum; // unity gain at DC for every phase
       this.table.push(row);
     }
-    this.reset();
-  }
-
-  reset() {
     /** Absolute index of the input sample under the next output, and the fraction past it (in 1/L). */
     this.base = 0;
     this.phase = 0;
-    /** Input history: buf[0] is absolute index bufStart. Starts with the zeros before the stream. */
+    /** Input history: buf[0] is absolute index bufStart; bufLen samples are valid. */
     this.buf = new Float32Array(Math.max(4096, this.width * 4));
+    this.bufStart = 0;
+    this.bufLen = 0;
+    this.inputCount = 0;
+    this.out = new Float32Array(256);
+    this.reset();
+  }
+
+  /** A fresh stream: the history holds the zeros before its first sample. */
+  reset() {
+    this.base = 0;
+    this.phase = 0;
+    this.buf.fill(0);
     this.bufStart = -(this.halfWidth - 1);
     this.bufLen = this.halfWidth - 1;
     this.inputCount = 0;
-    this.out = new Float32Array(256);
   }
 
   /** @param {number} n */
@@ -205,7 +212,10 @@ class Chunker {
   constructor(chunkSamples) {
     if (!(Number.isInteger(chunkSamples) && chunkSamples > 0)) throw new RangeError(`bad chunk size ${chunkSamples}`);
     this.chunkSamples = chunkSamples;
-    this.fresh();
+    this.pending = new Int16Array(chunkSamples);
+    this.filled = 0;
+    /** Largest magnitude in the pending chunk, for the level meter. */
+    this.peak = 0;
   }
 
   fresh() {
