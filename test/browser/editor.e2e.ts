@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { STT_SPEC } from '../../src/settings/stt-spec';
 import { REPO_ROOT, startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
 import {
   findChromium,
@@ -269,7 +270,7 @@ describe('editor in a real browser (Chromium)', function () {
           return copy.validationErrors ?? [];
         });
         const expected = [
-          stt.get('gradium-stt.validation.integerRange', { min: 8000, max: 192000 }),
+          stt.get('gradium-stt.validation.integerRange', { min: STT_SPEC.sampleRate.min, max: STT_SPEC.sampleRate.max }),
           stt.get('gradium-stt.validation.jsonObject'),
           stt.get('gradium-stt.validation.numberRange', { min: 0, max: 1 }),
         ];
