@@ -46,7 +46,8 @@ function copyMatching(fromDir, toDir, accept) {
 /**
  * The help pages name each setting's default and accepted values from the declarations in src/settings (one
  * source of truth): `<!-- settings-table -->` in a help file becomes a table of the node's settings, whose
- * column titles come from the same language's catalog (`<type>.help.table`).
+ * column titles come from the same language's catalog (`<type>.help.table`); `<!-- error-code-list -->` becomes
+ * the list of error codes (src/common/error-codes.ts).
  */
 function fillSettingsTables(localesDir) {
   const { rangeText } = require(path.join(root, 'dist', 'settings', 'spec.js'));
@@ -74,7 +75,9 @@ function fillSettingsTables(localesDir) {
         `<table class="gradium-settings"><thead><tr><th>${escape(titles.setting)}</th><th>${escape(titles.label)}</th>` +
         `<th>${escape(titles.default)}</th><th>${escape(titles.accepted)}</th><th>${escape(titles.live)}</th></tr></thead>` +
         `<tbody>\n${rows.join('\n')}\n</tbody></table>`;
-      fs.writeFileSync(helpFile, help.replace('<!-- settings-table -->', table));
+      const { ERROR_CODES } = require(path.join(root, 'dist', 'common', 'error-codes.js'));
+      const codes = Object.keys(ERROR_CODES).map((c) => `<code>${c}</code>`).join(', ');
+      fs.writeFileSync(helpFile, help.replace('<!-- settings-table -->', table).replace('<!-- error-code-list -->', codes));
       count += 1;
     }
   }

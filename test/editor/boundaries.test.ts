@@ -5,8 +5,10 @@
  * of msg.settings, and both must give the same answer. A real Node-RED then deploys each setting's extremes.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ERROR_CODES } from '../../src/common/error-codes';
 import { resolveEndpoint } from '../../src/gradium/endpoints';
 import { CONFIG_SPEC } from '../../src/settings/config-spec';
 import { parseProps, parseUpdate, rangeText, type SettingSpec, type SettingsSpec } from '../../src/settings/spec';
@@ -154,7 +156,12 @@ describe('settings boundaries: dialog = runtime', () => {
   });
 });
 
-describe('settings in the help', () => {
+describe('settings in the help and the README', () => {
+  it('the README tables (settings, error codes) are the ones written from src/', () => {
+    const check = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'docs-tables.js'), '--check'], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+  });
+
   for (const lang of ['en-US', 'de'] as const) {
     it(`the built ${lang} help lists every gradium-stt setting with its default and accepted values`, () => {
       const help = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'nodes', 'locales', lang, 'gradium-stt.html'), 'utf8');
@@ -166,6 +173,7 @@ describe('settings in the help', () => {
         assert.ok(row.includes(escapeHtml(rangeText(spec))), `${lang}: ${name} row lacks "${rangeText(spec)}": ${row}`);
         assert.equal(row.endsWith('<td>✓</td></tr>'), spec.live === true, `${lang}: ${name} live mark`);
       }
+      for (const code of Object.keys(ERROR_CODES)) assert.ok(help.includes(`<code>${code}</code>`), `${lang}: help lacks ${code}`);
     });
   }
 });
