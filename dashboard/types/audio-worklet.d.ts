@@ -5,4 +5,4 @@ declare class AudioWorkletProcessor {
   readonly port: MessagePort;
   constructor(options?: unknown);
 }
-declare function registerProcessor(name: string, processorCtor: new (options?: any) => AudioWorkletProcessor): void;
+declare function registerProcessor(name: string, processorCtor: new (options?: never) => AudioWorkletProcessor): void;
