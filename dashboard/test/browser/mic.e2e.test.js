@@ -328,7 +328,7 @@ describe('ui-gradium-mic in Chromium, installed from npm tarballs next to Dashbo
     const context = await browser.newContext({ viewport: { width: 520, height: 560 } });
     const url = `http://${INSECURE_HOST}:${server.port}/dashboard/voice`;
     const page = await openPage(context, url, problems);
-    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    assert.equal(await page.evaluate(() => globalThis.isSecureContext), false);
     const button = page.locator('.gradium-mic__button');
     // Shown at once, before anyone presses.
     await until(async () => (await button.textContent()) === 'Needs HTTPS or localhost', 'the HTTPS message');
