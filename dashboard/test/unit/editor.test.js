@@ -113,6 +113,16 @@ describe('editor definition', () => {
   });
 });
 
+describe('README', () => {
+  it('lists every setting with its default', () => {
+    const readme = fs.readFileSync(path.join(DASH, 'README.md'), 'utf8');
+    for (const name of NAMES) {
+      const row = new RegExp(`^\\| [^|]+ \\(\`${name}\`\\) \\| \`${JSON.stringify(SETTINGS[name].default).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\|`, 'm');
+      assert.match(readme, row, `README settings table: ${name}`);
+    }
+  });
+});
+
 describe('example flow', () => {
   const file = path.join(DASH, 'examples', 'Microphone to transcript.json');
   const flow = JSON.parse(fs.readFileSync(file, 'utf8'));
