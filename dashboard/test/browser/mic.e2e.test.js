@@ -129,6 +129,9 @@ function testFlow(emulatorUrl) {
       if (msg.req.query.reset) for (const k of ['e2eAudio', 'e2eEvents', 'e2eTexts', 'e2eLights']) global.set(k, undefined);
       return msg;`, 600),
     { id: 'e2eRes', type: 'http response', z, name: '', statusCode: '', headers: {}, x: 1100, y: 600, wires: [] },
+    // POST a message to /mic-e2e/command: it goes into the widget, as from any node of a flow.
+    { id: 'e2eCmd', type: 'http in', z, name: '', url: '/mic-e2e/command', method: 'post', upload: false, swaggerDoc: '', x: 700, y: 660, wires: [['e2eCmdFn']] },
+    { ...probe('e2eCmdFn', 'return [msg.payload, { req: msg.req, res: msg.res, payload: "ok" }];', 660), outputs: 2, wires: [[mic.id], ['e2eRes']] },
   ].map((n) => (n.id === 'e2eState' ? { ...n, wires: [['e2eRes']] } : n));
 }
 
@@ -320,6 +323,66 @@ describe('ui-gradium-mic in Chromium, installed from npm tarballs next to Dashbo
     }
     assert.deepEqual(problems, []);
     await context.close();
+  });
+
+  it('Space held on the focused button talks; from the flow: toggle mode, a remote stop, the max length, enabled', async () => {
+    await state({ reset: true });
+    const command = async (msg) => assert.equal((await server.request('POST', '/mic-e2e/command', msg)).status, 200);
+    const problems = [];
+    const context = await browser.newContext({ viewport: { width: 520, height: 560 } });
+    const page = await openPage(context, `${server.url}/dashboard/voice`, problems);
+    const tab = await page.evaluate(() => sessionStorage.getItem('gradium-mic-tab'));
+    const button = page.locator('.gradium-mic__button');
+    const phaseIs = (want, what) => until(async () => (await phaseOf(page)) === want, what, 10000);
+    try {
+      // The keyboard: Space held on the focused button records, releasing it sends.
+      await button.focus();
+      await page.keyboard.down('Space');
+      await phaseIs('recording', 'recording on Space');
+      await page.waitForTimeout(1000);
+      await page.keyboard.up('Space');
+      await phaseIs('idle', 'idle after Space');
+
+      // Toggle mode, a new label and a short max length, from the flow.
+      await command({ ui_update: { mode: 'toggle', maxSeconds: 2, label: 'Talk to the house' } });
+      await until(async () => (await button.textContent()) === 'Talk to the house', 'the new label');
+      assert.equal(await button.getAttribute('aria-pressed'), 'false');
+      await button.click();
+      await phaseIs('recording', 'recording after a click');
+      assert.equal(await button.getAttribute('aria-pressed'), 'true');
+      assert.equal(await button.textContent(), 'Listening… click to stop');
+      await page.waitForTimeout(500);
+      await command({ action: 'stop', mic: { tab } }); // a remote stop for this tab
+      await phaseIs('idle', 'idle after the remote stop');
+      const clicked = Date.now();
+      await button.click();
+      await phaseIs('recording', 'recording again');
+      await phaseIs('idle', 'the max length to end it'); // nobody clicks: maxSeconds 2
+      assert.ok(Date.now() - clicked < 6000, 'ended by the 2 s maximum');
+
+      await command({ enabled: false });
+      await until(async () => button.isDisabled(), 'the button disabled');
+
+      const s = await until(async () => {
+        const st = await state();
+        return st.events.filter((e) => e.payload === 'stop').length === 3 ? st : null;
+      }, 'three stop events');
+      const stops = s.events.filter((e) => e.payload === 'stop');
+      assert.deepEqual(stops.map((e) => e.reason), ['release', 'remote', 'max']);
+      for (const e of stops) {
+        assert.equal(e.samples, e.captured, `${e.reason}: every captured sample forwarded`);
+        assert.ok(e.samples > 0, `${e.reason}: some audio`);
+      }
+      const key = `mic/${tab}`;
+      assert.deepEqual(s.audio[key].actions, ['start', 'stop', 'start', 'stop', 'start', 'stop']);
+      assert.equal(s.audio[key].samples, stops.reduce((n, e) => n + e.samples, 0));
+      assert.ok(Math.abs(stops[2].samples / 16000 - 2) < 0.3, `max length: ${stops[2].samples / 16000} s`);
+      assert.deepEqual(problems, []);
+    } finally {
+      // Dashboard keeps ui_update and enabled for pages that load later: put them back.
+      await command({ enabled: true, ui_update: { mode: 'hold', maxSeconds: 30, label: '' } });
+      await context.close();
+    }
   });
 
   it(`plain http from a non-localhost name: "Needs HTTPS or localhost", an error event, no audio`, async () => {
