@@ -294,6 +294,18 @@ describe('ui-gradium-mic in Chromium, installed from npm tarballs next to Dashbo
     ];
     const tabs = await Promise.all(pages.map((p) => p.evaluate(() => sessionStorage.getItem('gradium-mic-tab'))));
     assert.notEqual(tabs[0], tabs[1], 'each tab has its own id');
+    // A duplicated tab starts with a copy of the original's session storage: it notices and takes a new id.
+    const duplicate = await context.newPage();
+    await duplicate.addInitScript((id) => sessionStorage.setItem('gradium-mic-tab', id), tabs[0]);
+    await duplicate.goto(`${server.url}/dashboard/voice`);
+    await duplicate.locator('.gradium-mic__button').waitFor();
+    const renewed = await until(async () => {
+      const id = await duplicate.evaluate(() => sessionStorage.getItem('gradium-mic-tab'));
+      return id !== tabs[0] ? id : null;
+    }, 'the duplicated tab to take a new id', 5000);
+    assert.ok(!tabs.includes(renewed));
+    assert.equal(await pages[0].evaluate(() => sessionStorage.getItem('gradium-mic-tab')), tabs[0], 'the original keeps its id');
+    await duplicate.close();
     await Promise.all(pages.map((p) => hold(p, fileSeconds + 0.6)));
     await until(() => sessionsClosed(sessionsBefore) && emulator.sessions.length - sessionsBefore === 2, 'two sessions closed');
     const s = await until(async () => {
@@ -360,21 +372,33 @@ describe('ui-gradium-mic in Chromium, installed from npm tarballs next to Dashbo
       await phaseIs('idle', 'the max length to end it'); // nobody clicks: maxSeconds 2
       assert.ok(Date.now() - clicked < 6000, 'ended by the 2 s maximum');
 
+      // A remote start for this tab (the page has had a gesture), then a remote stop.
+      await command({ action: 'start', mic: { tab } });
+      await phaseIs('recording', 'recording after a remote start');
+      assert.equal(await button.textContent(), 'Listening…');
+      await page.waitForTimeout(500);
+      await command({ action: 'stop', mic: { tab } });
+      await phaseIs('idle', 'idle after the second remote stop');
+      // A remote command for another tab is not for this one.
+      await command({ action: 'start', mic: { tab: 'another-tab' } });
+      await page.waitForTimeout(500);
+      assert.equal(await phaseOf(page), 'idle');
+
       await command({ enabled: false });
       await until(async () => button.isDisabled(), 'the button disabled');
 
       const s = await until(async () => {
         const st = await state();
-        return st.events.filter((e) => e.payload === 'stop').length === 3 ? st : null;
-      }, 'three stop events');
+        return st.events.filter((e) => e.payload === 'stop').length === 4 ? st : null;
+      }, 'four stop events');
       const stops = s.events.filter((e) => e.payload === 'stop');
-      assert.deepEqual(stops.map((e) => e.reason), ['release', 'remote', 'max']);
+      assert.deepEqual(stops.map((e) => e.reason), ['release', 'remote', 'max', 'remote']);
       for (const e of stops) {
         assert.equal(e.samples, e.captured, `${e.reason}: every captured sample forwarded`);
         assert.ok(e.samples > 0, `${e.reason}: some audio`);
       }
       const key = `mic/${tab}`;
-      assert.deepEqual(s.audio[key].actions, ['start', 'stop', 'start', 'stop', 'start', 'stop']);
+      assert.deepEqual(s.audio[key].actions, ['start', 'stop', 'start', 'stop', 'start', 'stop', 'start', 'stop']);
       assert.equal(s.audio[key].samples, stops.reduce((n, e) => n + e.samples, 0));
       assert.ok(Math.abs(stops[2].samples / 16000 - 2) < 0.3, `max length: ${stops[2].samples / 16000} s`);
       assert.deepEqual(problems, []);
