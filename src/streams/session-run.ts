@@ -11,6 +11,7 @@ import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import type { EndOfTurn, Transcript, Word } from './events';
+import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
 
 /** Where a run is in its life (the stream's status is derived from these). */
@@ -294,8 +295,10 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const words = turn.map((w) => ({ ...w.word }));
     const first = words[0];
     const last = words[words.length - 1];
+    const text = words.map((w) => w.text).join(' ');
     return {
-      text: words.map((w) => w.text).join(' '),
+      text,
+      normalized: normalizedText(text),
       final,
       words,
       start: first ? first.start : null,
