@@ -1,10 +1,11 @@
 // @ts-check
 'use strict';
 /**
- * The widget's settings, once: name, default, accepted values or range, unit, and whether a flow may
- * change it at run time with `msg.ui_update`. The editor HTML mirrors the defaults literally (the Flow
- * Library reads them there) and test/unit/editor.test.js keeps the two in step; the runtime normalises
- * every deployed config through readSettings, so the browser only ever sees accepted values.
+ * The widget's settings, once (shared/settings.json): name, default, accepted values or range, unit, and
+ * whether a flow may change it at run time with `msg.ui_update`. The editor HTML mirrors the defaults
+ * literally (the Flow Library reads them there) and test/unit/editor.test.js keeps the two in step; the
+ * runtime normalises every deployed config through readSettings, so the browser only ever sees accepted
+ * values.
  */
 
 /**
@@ -15,27 +16,34 @@
  * @typedef {ChoiceSetting | NumberSetting | BooleanSetting | TextSetting} Setting
  */
 
-const SETTINGS = Object.freeze(/** @type {const} */ ({
-  /** Text on the idle button; empty: "Hold to talk" or "Click to talk" by mode. */
-  label: { default: '', maxLength: 100, dynamic: true },
-  /** hold: press and hold to talk; toggle: click to start, click to stop. */
-  mode: { default: 'hold', values: ['hold', 'toggle'], dynamic: true },
-  /** Recording stops by itself after this long. */
-  maxSeconds: { default: 30, integer: true, min: 1, max: 300, unit: 's', dynamic: true },
-  /** The action sent to gradium-stt when a recording ends: stop (close the stream) or flush (end the turn). */
-  onRelease: { default: 'stop', values: ['stop', 'flush'], dynamic: true },
-  /** The stream key: one per browser tab, per socket.io connection, or per logged-in user. */
-  keyBy: { default: 'tab', values: ['tab', 'socket', 'user'] },
-  /** Put before the tab, socket or user id to make msg.topic. */
-  keyPrefix: { default: 'mic/', maxLength: 64 },
-  echoCancellation: { default: true, boolean: true, dynamic: true },
-  noiseSuppression: { default: true, boolean: true, dynamic: true },
-  autoGainControl: { default: true, boolean: true, dynamic: true },
-  /** Final transcripts kept under the button (0: no transcript shown). */
-  transcriptLines: { default: 3, integer: true, min: 0, max: 20, dynamic: true },
-}));
+/**
+ * shared/settings.json: read here and by the browser component (ui/), so both sides take the same
+ * defaults and the same list of settings msg.ui_update may change.
+ *
+ * label             text on the idle button; empty: "Hold to talk" or "Click to talk" by mode
+ * mode              hold: press and hold to talk; toggle: click to start, click to stop
+ * maxSeconds        a recording stops by itself after this long
+ * onRelease         the action gradium-stt gets when a recording ends: stop (close the stream) or flush (end the turn)
+ * keyBy             the stream key: one per browser tab, per socket.io connection, or per logged-in user
+ * keyPrefix         put before the tab, socket or user id to make msg.topic
+ * echoCancellation, noiseSuppression, autoGainControl   the browser's own audio processing
+ * transcriptLines   final transcripts kept under the button (0: no transcript shown)
+ */
+const SETTINGS = /** @type {Readonly<Record<SettingName, Setting>>} */ (deepFreeze(require('../../shared/settings.json')));
 
-/** @typedef {keyof typeof SETTINGS} SettingName */
+/** @template T @param {T} value @returns {T} */
+function deepFreeze(value) {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * @typedef {'label' | 'mode' | 'maxSeconds' | 'onRelease' | 'keyBy' | 'keyPrefix' | 'echoCancellation' |
+ *   'noiseSuppression' | 'autoGainControl' | 'transcriptLines'} SettingName
+ */
 /**
  * @typedef {{label: string, mode: string, maxSeconds: number, onRelease: string, keyBy: string,
  *   keyPrefix: string, echoCancellation: boolean, noiseSuppression: boolean, autoGainControl: boolean,
@@ -43,7 +51,7 @@ const SETTINGS = Object.freeze(/** @type {const} */ ({
  */
 
 const NAMES = /** @type {SettingName[]} */ (Object.keys(SETTINGS));
-const DYNAMIC = NAMES.filter((name) => /** @type {Setting} */ (SETTINGS[name]).dynamic === true);
+const DYNAMIC = NAMES.filter((name) => SETTINGS[name].dynamic === true);
 
 /** @returns {MicSettings} */
 function defaults() {

@@ -8,7 +8,11 @@
  * dashboard, once, whether its id is taken, and takes a fresh one if so.
  */
 
+import wire from '../../shared/wire.json';
+
 const TAB_KEY = 'gradium-mic-tab';
+/** What the node accepts as a tab id (nodes/lib/client-action.js). */
+const TAB_ID = new RegExp(`^[A-Za-z0-9_-]{1,${wire.maxIdLength}}$`);
 const PRESS_KEY = 'gradium-mic-press';
 const CHANNEL = 'gradium-mic-tabs';
 /** Replies to the "is my id taken?" question are only believed this long after the page loaded. */
@@ -45,7 +49,7 @@ function freshId() {
 /** @returns {string} */
 export function tabId() {
   let id = read(TAB_KEY);
-  if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+  if (!id || !TAB_ID.test(id)) {
     id = freshId();
     write(TAB_KEY, id);
   }
