@@ -256,7 +256,7 @@ export class MicCapture {
 
   /** For good: the component is going away. */
   close() {
-    this.release();
+    this.abort();
     if (this.context) this.context.close().catch(() => undefined);
     this.context = null;
     this.moduleLoaded = null;
