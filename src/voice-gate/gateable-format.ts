@@ -7,9 +7,9 @@ import type { VadRate } from './webrtc-vad';
 
 /** How the detector turns one frame into samples WebRTC VAD takes. */
 export type DetectorInput =
-  /** s16le at a rate libfvad analyses as it is: the bytes are copied into the module. */
+  /** s16le at 8 or 16 kHz, analysed as it is: the bytes are copied into the module. */
   | { kind: 'pcm16'; vadRate: VadRate }
-  /** s16le at 22050/24000/44100 Hz: box-averaged down to 8 kHz, for the detector only. */
+  /** s16le at 22050/24000/44100/48000 Hz: box-averaged down to 8 kHz, for the detector only. */
   | { kind: 'pcm16-decimate'; sourceRate: number; vadRate: 8000 }
   /** G.711 at 8 kHz: decoded to 16-bit for the detector only. */
   | { kind: 'ulaw' | 'alaw'; vadRate: 8000 };
@@ -30,11 +30,11 @@ export function checkGateable(inputFormat: InputFormat | string): GateableCheck 
     switch (rate) {
       case 8000:
       case 16000:
-      case 48000:
         return { gateable: true, inputFormat: inputFormat as InputFormat, input: { kind: 'pcm16', vadRate: rate }, bytesPerSecond };
       case 22050:
       case 24000:
       case 44100:
+      case 48000:
         return {
           gateable: true,
           inputFormat: inputFormat as InputFormat,

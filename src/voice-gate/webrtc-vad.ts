@@ -75,7 +75,7 @@ const finalizer = new FinalizationRegistry(release);
 
 /** One stream's WebRTC VAD: fixed mode and rate, state that adapts to the stream's noise. */
 export class WebRtcVad {
-  readonly mode: VadMode;
+  private _mode: VadMode;
   readonly sampleRate: VadRate;
   /** Samples in one 10 ms sub-frame. */
   readonly subFrameSamples: number;
@@ -93,12 +93,23 @@ export class WebRtcVad {
       l.mod._fvad_free(inst);
       throw new Error(`WebRTC VAD refused mode ${mode} at ${sampleRate} Hz`);
     }
-    this.mode = mode;
+    this._mode = mode;
     this.sampleRate = sampleRate;
     this.subFrameSamples = (sampleRate * SUB_FRAME_MS) / 1000;
     this.handle = { mod: l.mod, inst };
     liveHandles++;
     finalizer.register(this, this.handle, this);
+  }
+
+  get mode(): VadMode {
+    return this._mode;
+  }
+
+  /** Changes the aggressiveness; the detector keeps what it has learnt of the stream's noise. */
+  setMode(mode: VadMode): void {
+    const { mod, inst } = this.live();
+    if (mod._fvad_set_mode(inst, mode) !== 0) throw new Error(`WebRTC VAD refused mode ${mode}`);
+    this._mode = mode;
   }
 
   /**
@@ -140,9 +151,13 @@ export class WebRtcVad {
     return this.handle === undefined;
   }
 
-  private mod(): FvadModule {
+  private live(): { mod: FvadModule; inst: number } {
     if (!this.handle) throw new Error('WebRTC VAD used after close()');
-    return this.handle.mod;
+    return this.handle;
+  }
+
+  private mod(): FvadModule {
+    return this.live().mod;
   }
 
   /** Runs the 10 ms sub-frames of the `samples` now in the input area. */

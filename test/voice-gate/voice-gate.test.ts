@@ -223,6 +223,38 @@ describe('voice gate rules', () => {
     gate.close();
   });
 
+  it('configure(): changes settings mid-stream, keeping the detector; a bad value changes nothing', () => {
+    // Aggressiveness: set before the first frame, the gate decides as one made with that mode.
+    const made3 = new VoiceGate('pcm_16000', opts({ aggressiveness: 3 }));
+    const expected = runGate(made3, frames).trace;
+    made3.close();
+    const mode2 = new VoiceGate('pcm_16000');
+    assert.notDeepEqual(runGate(mode2, frames).trace, expected, 'modes 2 and 3 decide differently on this stream');
+    mode2.close();
+    const switched = new VoiceGate('pcm_16000');
+    switched.configure({ aggressiveness: 3 });
+    assert.deepEqual(runGate(switched, frames).trace, expected);
+    switched.close();
+
+    // A shorter pre-roll trims the full ring at once (counted as kept back) and applies to the next opening.
+    const gate = new VoiceGate('pcm_16000');
+    const o = onset();
+    for (let i = 0; i < o; i++) gate.push(frames[i]!);
+    const before = gate.counters;
+    assert.equal(before.heldMs, 560);
+    gate.configure({ preRollMs: 160 });
+    assert.equal(gate.counters.heldMs, 160);
+    assert.equal(gate.counters.keptBackMs, before.keptBackMs + 400);
+    const step = gate.push(frames[o]!);
+    assert.deepEqual(step.event, { type: 'opened', preRollMs: 160, atMs: o * 80 });
+    assert.ok(step.frames[0]!.data.equals(frames[o - 2]!.data));
+
+    assert.throws(() => gate.configure({ hangoverMs: 50, preRollMs: 1000 }), /gateHangover 50/);
+    assert.deepEqual(gate.settings, { aggressiveness: 2, preRollMs: 160, hangoverMs: 800 });
+    gate.close();
+    assert.throws(() => gate.configure({ preRollMs: 100 }), /used after close/);
+  });
+
   it('close(): frees the handle once, and a closed gate refuses frames', () => {
     const before = liveVadHandles();
     const gate = new VoiceGate('pcm_16000');
