@@ -14,4 +14,4 @@ export {
   type GateStep,
   type VoiceGateOptions,
 } from './voice-gate';
-export { GATE_SETTINGS, GATE_SETTINGS_WHEN_MISSING, SEND_AUDIO_VALUES, type SendAudio } from './gate-settings';
+export { GATE_SPEC, GATE_SPEC_WHEN_MISSING, SEND_AUDIO_VALUES, type SendAudio } from './gate-settings';

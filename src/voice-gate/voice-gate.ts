@@ -21,7 +21,9 @@
  */
 import { FRAME_MS } from '../gradium/protocol';
 import type { AudioFrame } from '../audio/types';
-import { GATE_SETTINGS } from './gate-settings';
+import { describeValue } from '../common/describe-value';
+import { checkValue } from '../settings/spec';
+import { GATE_SPEC } from './gate-settings';
 import { checkGateable } from './gateable-format';
 import { SpeechDetector } from './speech-detector';
 import type { VadMode } from './webrtc-vad';
@@ -57,9 +59,9 @@ export interface VoiceGateOptions {
 }
 
 export const DEFAULT_GATE_OPTIONS: Readonly<VoiceGateOptions> = {
-  aggressiveness: GATE_SETTINGS.gateAggressiveness.default,
-  preRollMs: GATE_SETTINGS.gatePreRoll.default,
-  hangoverMs: GATE_SETTINGS.gateHangover.default,
+  aggressiveness: GATE_SPEC.gateAggressiveness.default,
+  preRollMs: GATE_SPEC.gatePreRoll.default,
+  hangoverMs: GATE_SPEC.gateHangover.default,
 };
 
 export type GateEvent =
@@ -95,26 +97,19 @@ export interface GateCounters {
 
 const NOTHING: GateStep = Object.freeze({ frames: Object.freeze([]) as readonly AudioFrame[], event: null });
 
-function checkOptions(o: VoiceGateOptions): void {
-  checkOption('gateAggressiveness', 'gateAggressiveness', o.aggressiveness);
-  checkOption('gatePreRoll', 'gatePreRoll', o.preRollMs);
-  checkOption('gateHangover', 'gateHangover', o.hangoverMs);
+/** The options checked against their declarations (GATE_SPEC); throws naming what came and what is accepted. */
+function checkOptions(o: VoiceGateOptions): VoiceGateOptions {
+  return {
+    aggressiveness: checkOption('gateAggressiveness', o.aggressiveness),
+    preRollMs: checkOption('gatePreRoll', o.preRollMs),
+    hangoverMs: checkOption('gateHangover', o.hangoverMs),
+  };
 }
 
-/** Refuses a gate option outside its declared range, naming what came and what is accepted. */
-function checkOption(name: keyof typeof GATE_SETTINGS, label: string, value: number): void {
-  const spec = GATE_SETTINGS[name];
-  if (spec.type === 'choice') {
-    if (!(spec.values as readonly unknown[]).includes(value)) {
-      throw new RangeError(`voice gate: ${label} ${String(value)} is not accepted; expected one of ${spec.values.join(', ')}`);
-    }
-    return;
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
-    throw new RangeError(
-      `voice gate: ${label} ${String(value)} is not accepted; expected a whole number from ${spec.min} to ${spec.max} ${spec.unit}`,
-    );
-  }
+function checkOption(name: keyof typeof GATE_SPEC, value: unknown): number {
+  const r = checkValue(GATE_SPEC[name], value);
+  if (!r.ok) throw new RangeError(`voice gate: ${name} got ${describeValue(value)}; expected ${r.expected}`);
+  return r.value as number;
 }
 
 export class VoiceGate {
@@ -146,13 +141,13 @@ export class VoiceGate {
    *   for a format that cannot be gated: ask `checkGateable()` first to report it.
    */
   constructor(inputFormat: string, options: VoiceGateOptions = DEFAULT_GATE_OPTIONS) {
-    checkOptions(options);
+    const checked = checkOptions(options);
     const format = checkGateable(inputFormat);
     if (!format.gateable) throw new Error(format.reason);
     this.bytesPerSecond = format.bytesPerSecond;
-    this.options = { ...options };
+    this.options = checked;
     this.applyLengths();
-    this.detector = new SpeechDetector(format.input, options.aggressiveness as VadMode);
+    this.detector = new SpeechDetector(format.input, checked.aggressiveness as VadMode);
   }
 
   get settings(): Readonly<VoiceGateOptions> {
@@ -166,8 +161,7 @@ export class VoiceGate {
    */
   configure(change: Partial<VoiceGateOptions>): void {
     if (this._state === 'released') throw new Error('voice gate used after close()');
-    const next = { ...this.options, ...change };
-    checkOptions(next);
+    const next = checkOptions({ ...this.options, ...change });
     if (next.aggressiveness !== this.options.aggressiveness) this.detector.setMode(next.aggressiveness as VadMode);
     this.options = next;
     this.applyLengths();

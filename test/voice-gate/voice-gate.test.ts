@@ -249,7 +249,7 @@ describe('voice gate rules', () => {
     assert.deepEqual(step.event, { type: 'opened', preRollMs: 160, atMs: o * 80 });
     assert.ok(step.frames[0]!.data.equals(frames[o - 2]!.data));
 
-    assert.throws(() => gate.configure({ hangoverMs: 50, preRollMs: 1000 }), /gateHangover 50/);
+    assert.throws(() => gate.configure({ hangoverMs: 50, preRollMs: 1000 }), /gateHangover got number 50/);
     assert.deepEqual(gate.settings, { aggressiveness: 2, preRollMs: 160, hangoverMs: 800 });
     gate.close();
     assert.throws(() => gate.configure({ preRollMs: 100 }), /used after close/);
@@ -267,14 +267,14 @@ describe('voice gate rules', () => {
 
   it('refuses options outside their ranges, naming what came and what is accepted', () => {
     const cases: [Partial<VoiceGateOptions>, RegExp][] = [
-      [{ preRollMs: -1 }, /gatePreRoll -1 is not accepted; expected a whole number from 0 to 3000 ms/],
-      [{ preRollMs: 3001 }, /gatePreRoll 3001/],
-      [{ preRollMs: 12.5 }, /gatePreRoll 12.5/],
-      [{ preRollMs: Number.NaN }, /gatePreRoll NaN/],
-      [{ hangoverMs: 99 }, /gateHangover 99 is not accepted; expected a whole number from 100 to 10000 ms/],
-      [{ hangoverMs: 1e9 }, /gateHangover 1000000000/],
-      [{ aggressiveness: 4 }, /gateAggressiveness 4 is not accepted; expected one of 0, 1, 2, 3/],
-      [{ aggressiveness: -1 }, /gateAggressiveness -1/],
+      [{ preRollMs: -1 }, /gatePreRoll got number -1; expected a whole number from 0–3000 ms/],
+      [{ preRollMs: 3001 }, /gatePreRoll got number 3001/],
+      [{ preRollMs: 12.5 }, /gatePreRoll got number 12.5/],
+      [{ preRollMs: Number.NaN }, /gatePreRoll got number NaN/],
+      [{ hangoverMs: 99 }, /gateHangover got number 99; expected a whole number from 100–10000 ms/],
+      [{ hangoverMs: 1e9 }, /gateHangover got number 1000000000/],
+      [{ aggressiveness: 4 }, /gateAggressiveness got number 4; expected one of 0, 1, 2, 3/],
+      [{ aggressiveness: -1 }, /gateAggressiveness got number -1/],
     ];
     const before = liveVadHandles();
     for (const [o, re] of cases) assert.throws(() => new VoiceGate('pcm_16000', opts(o)), re);
