@@ -6,7 +6,7 @@
  */
 import { prepareVoiceGate, VoiceGate } from '../../src/voice-gate';
 import { dbToGain, noiseEvent, rmsOf, seededRandom, type EventKind } from './noise';
-import { BEDS, loadUtterance, noiseBed, UTTERANCE_NAMES, type BedName } from './room';
+import { BEDS, describeBed, loadUtterance, noiseBed, UTTERANCE_NAMES, type BedName } from './room';
 
 const RATE = 16000;
 const HOUR_S = 3600;
@@ -72,7 +72,7 @@ function runHour(bed: BedName, seed: number): void {
   const speechS = placed.filter((p) => p.speech).reduce((n, p) => n + p.x.length, 0) / RATE;
   const sentS = c.passedMs / 1000;
   console.log(
-    `| ${bed} (${BEDS[bed]}) | ${speechS.toFixed(1)} s | ${sentS.toFixed(1)} s (${((sentS / HOUR_S) * 100).toFixed(2)} %) | ${c.opens} | ` +
+    `| ${bed} (${describeBed(bed)}) | ${speechS.toFixed(1)} s | ${sentS.toFixed(1)} s (${((sentS / HOUR_S) * 100).toFixed(2)} %) | ${c.opens} | ` +
       `${Math.round(sentS * CREDITS_PER_S)} | ${clipped.length === 0 ? 'none' : clipped.join(', ')} |`,
   );
 }

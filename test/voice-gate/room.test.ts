@@ -6,25 +6,26 @@
  */
 import * as assert from 'node:assert/strict';
 import { prepareAudio } from '../../src/audio/resampler';
-import { checkGateable, liveVadHandles, prepareVoiceGate, vadHeapBytes, VoiceGate } from '../../src/voice-gate';
+import { checkGateable, DEFAULT_GATE_OPTIONS, liveVadHandles, prepareVoiceGate, vadHeapBytes, VoiceGate } from '../../src/voice-gate';
 import { newRun, pushChecked, runGate, scoreRoom } from './gate-run';
-import { BEDS, buildRoom, inputFormatOf, roomFrames, speechTruth, type BedName, type FrameEncoding, type Room } from './room';
+import { BEDS, buildRoom, describeBed, inputFormatOf, roomFrames, speechTruth, type BedName, type FrameEncoding, type Room } from './room';
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)} %`;
 }
 
 /** Runs the default gate over a room and checks every utterance; returns the share of audio sent. */
-function gateRoom(room: Room, encoding: FrameEncoding = 's16le'): number {
+function gateRoom(room: Room, encoding: FrameEncoding = 's16le', aggressiveness = 2): number {
   const frames = roomFrames(room, encoding);
-  const gate = new VoiceGate(inputFormatOf(room, encoding));
+  const gate = new VoiceGate(inputFormatOf(room, encoding), { ...DEFAULT_GATE_OPTIONS, aggressiveness });
   const run = runGate(gate, frames);
   gate.close();
   const c = gate.counters;
   const score = scoreRoom(room, run, speechTruth(room));
   const share = c.passedMs / c.pushedMs;
   console.log(
-    `      ${inputFormatOf(room, encoding)}, ${room.bed} bed (${BEDS[room.bed]}), ${room.events.length} events: ` +
+    `      ${inputFormatOf(room, encoding)}, ${room.bed} bed (${describeBed(room.bed)}), ` +
+      `aggressiveness ${aggressiveness}, ${room.events.length} events: ` +
       `${(c.pushedMs / 1000).toFixed(0)} s, speech ${pct(room.speechShare)}, sent ${pct(share)} ` +
       `(${c.opens} turns, ${score.falseOpens} opened on no speech), onset lag max ${score.maxLagFrames * 80} ms, ` +
       `pre-roll before every onset >= ${score.minLeadFrames * 80} ms`,
@@ -45,7 +46,7 @@ describe('voice gate on realistic rooms (speech 20 % of the time)', function () 
     await prepareAudio();
   });
 
-  for (const bed of Object.keys(BEDS) as BedName[]) {
+  for (const bed of Object.keys(BEDS) as (keyof typeof BEDS)[]) {
     it(`16 kHz, ${bed} bed: every utterance whole and byte-exact, well under half of the audio sent`, () => {
       const quietRoom = gateRoom(buildRoom({ rate: 16000, bed, seed: 42 }));
       const withEvents = gateRoom(buildRoom({ rate: 16000, bed, seed: 42, events: true }));
@@ -55,6 +56,17 @@ describe('voice gate on realistic rooms (speech 20 % of the time)', function () 
       assert.ok(withEvents < 0.5, `with knocks and typing: ${pct(withEvents)} sent`);
     });
   }
+
+  it('a far talker as loud as a fan (0 dB SNR): aggressiveness 1 still sends every utterance whole', () => {
+    // The README's advice for quiet speech in a loud room. At the default (2), the same room clips two of the
+    // thirty utterances (both at -40 dBFS): shown here, not asserted, as the reason for the advice.
+    const room = buildRoom({ rate: 16000, bed: 'loudFan', seed: 42 });
+    assert.ok(gateRoom(room, 's16le', 1) < 0.45);
+    const gate = new VoiceGate('pcm_16000');
+    const score = scoreRoom(room, runGate(gate, roomFrames(room)), speechTruth(room));
+    gate.close();
+    console.log(`      aggressiveness 2 on the same room: ${score.clipped.length} clipped: ${score.clipped.join('; ')}`);
+  });
 
   it('G.711 μ-law and A-law (8 kHz): decoded for the detector, the code bytes passed untouched', () => {
     const room = buildRoom({ rate: 8000, bed: 'noisy', seed: 7, events: true });

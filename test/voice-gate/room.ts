@@ -48,10 +48,18 @@ export const BEDS = {
   rumble: 'brown noise at -40 dBFS',
   fan: 'fan (low-passed noise pulsing at 119 Hz, blade tone) at -45 dBFS',
 } as const;
-export type BedName = keyof typeof BEDS;
+/** A fan as loud as the quietest talker (0 dB SNR for the -40 dBFS utterances): the detector's limit. */
+export const LOUD_FAN = 'fan at -40 dBFS';
+export type BedName = keyof typeof BEDS | 'loudFan';
+
+export function describeBed(bed: BedName): string {
+  return bed === 'loudFan' ? LOUD_FAN : BEDS[bed];
+}
 
 export function noiseBed(bed: BedName, n: number, rate: number, seed: number): Float32Array {
   switch (bed) {
+    case 'loudFan':
+      return fanNoise(n, rate, -40, seed);
     case 'quiet':
       return whiteNoise(n, -70, seed);
     case 'noisy': {
