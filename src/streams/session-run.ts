@@ -4,14 +4,15 @@
  * several runs of one stream can overlap briefly (the old one draining while the new one already streams).
  */
 import type { AudioFrame } from '../audio/types';
-import { GradiumSession } from '../gradium/session';
 import type { GradiumError } from '../gradium/errors';
 import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gradium/protocol';
 import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
+import type { Clock, TimerHandle } from './clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { jsonConfigOf, type StreamSettings } from './settings';
+import type { SpeechTransport, TransportFactory } from './transport';
 
 /** Where a run is in its life (the stream's status is derived from these). */
 export const RunState = {
@@ -39,7 +40,8 @@ export interface RunOptions {
   handshakeTimeoutMs: number;
   /** Sent audio unacknowledged for this long means the server stalled (half-open socket, stopped reading). */
   stallTimeoutMs: number;
-  now: () => number;
+  clock: Clock;
+  transport: TransportFactory;
 }
 
 export interface RunEnd {
@@ -70,12 +72,12 @@ interface PendingFinal {
   speechEndedAt: number;
   /** Session audio time (s) where the turn ended: later words belong to the next turn. */
   cutS: number;
-  flushTimer: NodeJS.Timeout | null;
-  graceTimer: NodeJS.Timeout | null;
+  flushTimer: TimerHandle | null;
+  graceTimer: TimerHandle | null;
 }
 
 export class SessionRun extends TypedEmitter<RunEvents> {
-  private readonly gradium: GradiumSession;
+  private readonly gradium: SpeechTransport;
   private readonly detector: TurnDetector;
   private settings: StreamSettings;
   /** Words of the current turn, with their start on this session's audio clock (for cutting turns). */
@@ -103,7 +105,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.words = options.carriedWords.map((w) => ({ word: w, audioS: -Infinity }));
     this.detector = new TurnDetector(ruleOf(options.settings));
     if (this.words.length > 0) this.detector.onWord();
-    this.gradium = new GradiumSession({
+    this.gradium = options.transport({
       url: options.url,
       apiKey: options.apiKey,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
@@ -151,7 +153,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   send(frame: AudioFrame): boolean {
     if (!this.canSend || !this.gradium.sendAudio(frame.data)) return false;
     // Nothing was waiting for an acknowledgement: the stall clock starts with this frame.
-    if (this.unackedHead === this.unacked.length) this.progressAt = this.options.now();
+    if (this.unackedHead === this.unacked.length) this.progressAt = this.options.clock.now();
     this.sentMs += frame.durationMs;
     this.unacked.push(frame);
     this.sentEndMs.push(this.sentMs);
@@ -164,7 +166,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
-  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.now(), cutS = Infinity): void {
+  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.clock.now(), cutS = Infinity): void {
     if (this.pending || this.stateValue === RunState.CLOSING || this.stateValue === RunState.CLOSED) return;
     if (cutS === Infinity) this.detector.reset();
     const flushId = this.gradium.flush();
@@ -174,7 +176,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       this.startGrace();
       return;
     }
-    this.pending.flushTimer = setTimeout(() => {
+    this.pending.flushTimer = this.options.clock.setTimeout(() => {
       this.emit('warning', `Gradium did not answer flush ${flushId} within ${this.settings.flushTimeout} ms; emitting what was heard.`);
       this.startGrace();
     }, this.settings.flushTimeout);
@@ -223,7 +225,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.acknowledge(step.total_duration_s * 1000);
     if (this.settings.turnMode !== 'vad' || this.endingTurn) return;
     if (!this.detector.onStep(step)) return;
-    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.now() });
+    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.clock.now() });
     if (!this.pending) this.nextVadTurn();
   };
 
@@ -242,9 +244,9 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private startGrace(): void {
     const p = this.pending;
     if (!p || p.graceTimer) return;
-    if (p.flushTimer) clearTimeout(p.flushTimer);
+    if (p.flushTimer) this.options.clock.clearTimeout(p.flushTimer);
     p.flushTimer = null;
-    p.graceTimer = setTimeout(() => this.emitFinal(), this.settings.finalGrace);
+    p.graceTimer = this.options.clock.setTimeout(() => this.emitFinal(), this.settings.finalGrace);
   }
 
   private emitFinal(): void {
@@ -256,7 +258,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     if (turn.length > 0) {
       const t = this.transcript(true, turn);
       t.endOfTurn = p.endOfTurn;
-      t.latencyMs = Math.max(0, Math.round(this.options.now() - p.speechEndedAt));
+      t.latencyMs = Math.max(0, Math.round(this.options.clock.now() - p.speechEndedAt));
       this.emit('transcript', t);
     }
     if (this.vadCuts.length > 0) {
@@ -285,8 +287,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private clearPending(): void {
     const p = this.pending;
     if (!p) return;
-    if (p.flushTimer) clearTimeout(p.flushTimer);
-    if (p.graceTimer) clearTimeout(p.graceTimer);
+    if (p.flushTimer) this.options.clock.clearTimeout(p.flushTimer);
+    if (p.graceTimer) this.options.clock.clearTimeout(p.graceTimer);
     this.pending = null;
   }
 
@@ -312,7 +314,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
    */
   checkStall(): boolean {
     if (this.unackedHead === this.unacked.length || this.stateValue === RunState.CLOSED) return false;
-    const waited = this.options.now() - this.progressAt;
+    const waited = this.options.clock.now() - this.progressAt;
     if (waited < this.options.stallTimeoutMs) return false;
     this.gradium.abortStalled(`Gradium acknowledged no audio for ${Math.round(waited / 1000)} s; reconnecting.`);
     return true;
@@ -320,7 +322,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   /** Gradium has processed audio up to `ms` (step.total_duration_s): forget what it surely has. */
   private acknowledge(ms: number): void {
-    if (ms > this.ackedMs) this.progressAt = this.options.now();
+    if (ms > this.ackedMs) this.progressAt = this.options.clock.now();
     this.ackedMs = Math.max(this.ackedMs, ms);
     while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
       this.unackedHead += 1;

@@ -10,11 +10,13 @@ import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
+import { realClock, type Clock, type TimerHandle } from './clock';
 import type { ConnectedPayload, DisconnectReason, DisconnectedPayload, EndOfTurn, Transcript, Word } from './events';
 import { FrameQueue } from './frame-queue';
 import { LatencyTracker } from './latency-tracker';
 import { RunState, SessionRun, type RunEnd } from './session-run';
 import { needsNewSession, type StreamSettings } from './settings';
+import { gradiumTransport, type TransportFactory } from './transport';
 
 export const StreamState = {
   IDLE: 'idle',
@@ -49,7 +51,11 @@ export interface StreamOptions {
   maxBufferedBytes?: number;
   /** The input side's last partial frame, taken when the stream ends on its own (idle, redeploy). */
   drainInput?: () => AudioFrame[];
-  now?: () => number;
+  clock?: Clock;
+  /** How sessions are opened (a real GradiumSession unless a test stands in for the socket). */
+  transport?: TransportFactory;
+  /** Jitter source of the reconnect backoff. */
+  random?: () => number;
 }
 
 export type StreamEvents = {
@@ -79,26 +85,26 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private reconnects = 0;
   private timeOffsetS = 0;
   private carriedWords: Word[] = [];
-  private backoffTimer: NodeJS.Timeout | null = null;
-  /** When the pending reconnect fires (this.now() clock); null when none is pending. */
+  private backoffTimer: TimerHandle | null = null;
+  /** When the pending reconnect fires (this.clock.now() clock); null when none is pending. */
   private retryAt: number | null = null;
-  private pumpTimer: NodeJS.Timeout | null = null;
-  private idleTimer: NodeJS.Timeout | null = null;
+  private pumpTimer: TimerHandle | null = null;
+  private idleTimer: TimerHandle | null = null;
   private lastActivityAt = 0;
   private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
   private rotateAtTurn = false;
   private droppedWarned = false;
   private readonly capS: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: StreamOptions) {
     super();
     this.key = options.key;
     this.settings = options.settings;
     this.queue = new FrameQueue(options.settings.bufferSeconds * 1000);
-    this.backoff = new Backoff(options.backoff);
+    this.backoff = new Backoff(options.backoff, options.random);
     this.capS = options.sessionCapSeconds ?? SESSION_CAP_SECONDS;
-    this.now = options.now ?? (() => performance.now());
+    this.clock = options.clock ?? realClock;
   }
 
   get state(): StreamState {
@@ -107,7 +113,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   /** Time left before the pending reconnect, or null when the stream is not waiting to reconnect. */
   get retryInMs(): number | null {
-    return this.retryAt === null ? null : Math.max(0, this.retryAt - this.now());
+    return this.retryAt === null ? null : Math.max(0, this.retryAt - this.clock.now());
   }
 
   /** Open a session now (action start), without audio. */
@@ -217,21 +223,21 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
    */
   private touch(): void {
     if (this.ending) return;
-    this.lastActivityAt = this.now();
+    this.lastActivityAt = this.clock.now();
     if (!this.idleTimer) this.armIdle();
   }
 
   private armIdle(): void {
     const ms = this.settings.idleTimeout;
     if (ms <= 0) return;
-    const left = Math.max(1, this.lastActivityAt + ms - this.now());
-    this.idleTimer = setTimeout(this.onIdleTimer, left);
+    const left = Math.max(1, this.lastActivityAt + ms - this.clock.now());
+    this.idleTimer = this.clock.setTimeout(this.onIdleTimer, left);
   }
 
   private readonly onIdleTimer = (): void => {
     this.idleTimer = null;
     if (this.ending || this.settings.idleTimeout <= 0) return;
-    if (this.now() - this.lastActivityAt >= this.settings.idleTimeout - 1) this.stop('idle', 'idle');
+    if (this.clock.now() - this.lastActivityAt >= this.settings.idleTimeout - 1) this.stop('idle', 'idle');
     else this.armIdle();
   };
 
@@ -260,7 +266,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       carriedWords: this.carriedWords,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 10_000,
-      now: this.now,
+      clock: this.clock,
+      transport: this.options.transport ?? gradiumTransport,
     });
     this.carriedWords = [];
     this.active = run;
@@ -298,7 +305,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   private schedulePump(): void {
     if (this.pumpTimer) return;
-    this.pumpTimer = setTimeout(() => {
+    this.pumpTimer = this.clock.setTimeout(() => {
       this.pumpTimer = null;
       this.pump();
     }, PUMP_RETRY_MS);
@@ -404,9 +411,9 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
     }
     if (willReconnect && retryInMs !== null) {
-      this.retryAt = this.now() + retryInMs;
+      this.retryAt = this.clock.now() + retryInMs;
       this.setState(StreamState.BACKOFF);
-      this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = this.clock.setTimeout(() => {
         this.backoffTimer = null;
         this.retryAt = null;
         this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
@@ -447,16 +454,16 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) this.clock.clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
 
   private clearTimers(): void {
     this.clearIdle();
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    if (this.backoffTimer) this.clock.clearTimeout(this.backoffTimer);
     this.backoffTimer = null;
     this.retryAt = null;
-    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    if (this.pumpTimer) this.clock.clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
   }
 }

@@ -11,9 +11,11 @@ import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
+import { realClock, type Clock, type TimerHandle } from './clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
+import type { TransportFactory } from './transport';
 
 export class StreamLimitError extends Error {
   override readonly name = 'StreamLimitError';
@@ -33,6 +35,12 @@ export interface StreamManagerOptions {
   handshakeTimeoutMs?: number;
   stallTimeoutMs?: number;
   maxBufferedBytes?: number;
+  /** Default: the real clock. Tests pass one they advance by hand. */
+  clock?: Clock;
+  /** Default: real Gradium sessions. Tests may stand in for the socket. */
+  transport?: TransportFactory;
+  /** Jitter source of the reconnect backoff (default Math.random). */
+  random?: () => number;
 }
 
 /** Events carry the stream key and the latest context given with that key's input (the node's msg). */
@@ -78,9 +86,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   /** Audio refused while new sessions are held back: reported when they resume, never silently lost. */
   private droppedWhileBlockedMs = 0;
 
+  private readonly clock: Clock;
+
   constructor(private readonly options: StreamManagerOptions) {
     super();
     this.settings = options.settings;
+    this.clock = options.clock ?? realClock;
   }
 
   get currentSettings(): StreamSettings {
@@ -185,13 +196,21 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       (e) => new Promise<void>((resolve) => (e.stream.state === StreamState.ENDED ? resolve() : e.stream.once('ended', resolve))),
     );
     for (const e of entries) e.stream.stop('stop', 'redeploy');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([Promise.all(ended), timeout]);
-    if (timer) clearTimeout(timer);
+    const result = await this.race(Promise.all(ended), timeoutMs);
     if (result === 'timeout') {
       for (const e of entries) e.stream.abort('redeploy');
-      await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 1000))]);
+      await this.race(Promise.all(ended), 1000);
+    }
+  }
+
+  /** `promise`, or 'timeout' after `ms` on the manager's clock. */
+  private async race<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+    let handle: TimerHandle | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (handle = this.clock.setTimeout(() => resolve('timeout'), ms)));
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      if (handle) this.clock.clearTimeout(handle);
     }
   }
 
@@ -203,7 +222,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private isBlocked(): boolean {
     if (!this.blocked) return false;
-    if (this.blocked.error.category !== 'config' && Date.now() >= this.blocked.until) {
+    if (this.blocked.error.category !== 'config' && this.clock.now() >= this.blocked.until) {
       // Let one attempt through; a new refusal blocks again for longer.
       this.blocked = null;
       this.reportBlockedDrops();
@@ -280,6 +299,9 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       stallTimeoutMs: this.options.stallTimeoutMs,
       maxBufferedBytes: this.options.maxBufferedBytes,
       drainInput: () => pipeline.flush(),
+      clock: this.clock,
+      transport: this.options.transport,
+      random: this.options.random,
     });
     const entry: Entry<C> = { stream, pipeline, context };
     this.streams.set(key, entry);
@@ -308,7 +330,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private onFailed(key: string, err: GradiumError, context: C | undefined): void {
     if (err.category !== 'transient') {
       const alreadyBlocked = this.blocked !== null;
-      this.blocked = { error: err, until: Date.now() + this.blockMs };
+      this.blocked = { error: err, until: this.clock.now() + this.blockMs };
       this.blockMs = Math.min(BLOCK_MAX_MS, this.blockMs * 2);
       // Every stream would hit the same wall: end them instead of letting each fail on its own.
       for (const [k, e] of this.streams) if (k !== key) e.stream.abort('error');
