@@ -11,15 +11,15 @@ const CAP = { sessionCapSeconds: 10 };
 describe('streams: rotation (manual clock, scripted socket)', () => {
   it('past 80 % of the cap, rotates at the next turn boundary: old final out, new session takes the audio', () => {
     const h = new ManagerHarness({ idleTimeout: 0 }, {}, CAP);
-    // 8.16 s of speech, then silence: the VAD ends the turn at 8.4 s, before the forced point (9 s).
-    h.push('hall', pcmRun(102, 'speech', 1));
-    h.push('hall', pcmRun(6, 'silence'));
+    // 7.76 s of speech, then three silent frames: the VAD ends the turn at exactly 8 s of audio.
+    h.push('hall', pcmRun(97, 'speech', 1));
+    h.push('hall', pcmRun(3, 'silence'));
     h.advance(11);
     const s1 = h.server.session(1);
     s1.say('alpha', 1);
     h.advance(300);
     assert.equal(h.server.sessions.length, 2, 'rotated at the turn end');
-    assert.equal(s1.audioSeconds, 8.64);
+    assert.equal(s1.audioSeconds, 8);
     const [final] = h.finals('hall');
     assert.equal(final!.text, 'alpha');
     assert.equal(final!.endOfTurn, 'vad');
@@ -32,13 +32,13 @@ describe('streams: rotation (manual clock, scripted socket)', () => {
     h.push('hall', pcmRun(3, 'speech', 200));
     h.advance(50);
     assert.deepEqual(h.server.session(2).audio.map(tagOf), [200, 201, 202]);
-    assert.equal(s1.audio.length, 108, 'nothing sent twice');
+    assert.equal(s1.audio.length, 100, 'nothing sent twice');
   });
 
-  it('below 80 % a turn end does not rotate', () => {
+  it('below 80 % a turn end does not rotate (turn end at 7.92 s)', () => {
     const h = new ManagerHarness({ idleTimeout: 0 }, {}, CAP);
-    h.push('hall', pcmRun(90, 'speech'));
-    h.push('hall', pcmRun(6, 'silence'));
+    h.push('hall', pcmRun(96, 'speech'));
+    h.push('hall', pcmRun(3, 'silence'));
     h.advance(11);
     h.server.session(1).say('alpha', 1);
     h.advance(300);
