@@ -9,6 +9,7 @@ import { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../gradium/typed-emitter';
+import { AdmissionGate } from './admission-gate';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
 import { realClock, type Clock, type TimerHandle } from './clock';
@@ -73,18 +74,11 @@ interface Entry<C> {
   context: C | undefined;
 }
 
-/** After a refused key, how long before one more attempt is allowed (doubles up to the cap). */
-const BLOCK_BASE_MS = 60_000;
-const BLOCK_MAX_MS = 600_000;
-
 export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private readonly streams = new Map<string, Entry<C>>();
   private settings: StreamSettings;
-  private blocked: { error: GradiumError; until: number } | null = null;
-  private blockMs = BLOCK_BASE_MS;
+  private readonly admission: AdmissionGate;
   private lastHeard = '';
-  /** Audio refused while new sessions are held back: reported when they resume, never silently lost. */
-  private droppedWhileBlockedMs = 0;
 
   private readonly clock: Clock;
 
@@ -92,6 +86,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     super();
     this.settings = options.settings;
     this.clock = options.clock ?? realClock;
+    this.admission = new AdmissionGate(this.clock, options.maxStreams, {
+      changed: () => this.emit('changed'),
+      warning: (key, message) => this.emit('warning', key, message),
+    });
   }
 
   get currentSettings(): StreamSettings {
@@ -113,7 +111,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         if (ms !== null && (retryInMs === null || ms < retryInMs)) retryInMs = ms;
       }
     }
-    return { streams: this.streams.size, connecting, open, backoff, retryInMs, blocked: this.blocked?.error ?? null, lastHeard: this.lastHeard };
+    return { streams: this.streams.size, connecting, open, backoff, retryInMs, blocked: this.admission.blockedBy, lastHeard: this.lastHeard };
   }
 
   has(key: string): boolean {
@@ -129,9 +127,9 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const pipeline = entry?.pipeline ?? this.newPipeline();
     const frames = pipeline.push(payload, formatOverride);
     if (!entry) {
-      if (this.isBlocked()) {
+      if (this.admission.isBlocked()) {
         pipeline.close();
-        this.dropWhileBlocked(key, frames.reduce((ms, f) => ms + f.durationMs, 0));
+        this.admission.dropped(key, frames.reduce((ms, f) => ms + f.durationMs, 0));
         return false;
       }
       if (frames.length === 0 && !pipeline.inputFormat) return true;
@@ -150,7 +148,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       existing.stream.open();
       return;
     }
-    if (this.isBlocked()) throw this.blocked!.error;
+    if (this.admission.isBlocked()) throw this.admission.blockedBy!;
     const pipeline = this.newPipeline(this.expectedRate());
     const entry = this.createStream(key, pipeline, this.expectedInputFormat(), context);
     entry.stream.open();
@@ -182,8 +180,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const update = parseSettingsUpdate(raw);
     const next = { ...this.settings, ...update };
     this.settings = next;
-    // A new setting may be what fixes a refused configuration.
-    if (this.blocked?.error.category === 'config') this.unblock();
+    this.admission.settingsChanged();
     for (const { stream } of this.streams.values()) stream.applySettings(update, next);
     return update;
   }
@@ -220,43 +217,6 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     return entry;
   }
 
-  private isBlocked(): boolean {
-    if (!this.blocked) return false;
-    if (this.blocked.error.category !== 'config' && this.clock.now() >= this.blocked.until) {
-      // Let one attempt through; a new refusal blocks again for longer.
-      this.blocked = null;
-      this.reportBlockedDrops();
-      this.emit('changed');
-      return false;
-    }
-    return true;
-  }
-
-  private unblock(): void {
-    this.blocked = null;
-    this.blockMs = BLOCK_BASE_MS;
-    this.reportBlockedDrops();
-    this.emit('changed');
-  }
-
-  private dropWhileBlocked(key: string, ms: number): void {
-    if (this.droppedWhileBlockedMs === 0) {
-      this.emit(
-        'warning',
-        key,
-        `stream "${key}": audio dropped while new sessions are held back after "${this.blocked?.error.message}"; the total is reported when they resume.`,
-      );
-    }
-    this.droppedWhileBlockedMs += Math.max(ms, 1e-3);
-  }
-
-  private reportBlockedDrops(): void {
-    if (this.droppedWhileBlockedMs === 0) return;
-    const ms = Math.round(this.droppedWhileBlockedMs);
-    this.droppedWhileBlockedMs = 0;
-    this.emit('warning', '', `${ms} ms of audio were dropped while new sessions were held back.`);
-  }
-
   private newPipeline(targetRate?: number): AudioPipeline {
     return new AudioPipeline({
       format: this.options.format,
@@ -281,11 +241,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   }
 
   private createStream(key: string, pipeline: AudioPipeline, inputFormat: InputFormat, context: C | undefined): Entry<C> {
-    if (this.streams.size >= this.options.maxStreams) {
+    const refusal = this.admission.refusalPastCap(key, this.streams.size);
+    if (refusal !== null) {
       pipeline.close();
-      throw new StreamLimitError(
-        `stream "${key}" refused: ${this.streams.size} streams are open and the limit is ${this.options.maxStreams} (raise "max streams" or stop idle streams).`,
-      );
+      throw new StreamLimitError(refusal);
     }
     const stream = new SpeechStream({
       key,
@@ -306,7 +265,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const entry: Entry<C> = { stream, pipeline, context };
     this.streams.set(key, entry);
     stream.on('connected', (p) => {
-      if (this.blocked) this.unblock();
+      this.admission.succeeded();
       this.emit('connected', key, p, entry.context);
       this.emit('changed');
     });
@@ -328,14 +287,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   }
 
   private onFailed(key: string, err: GradiumError, context: C | undefined): void {
-    if (err.category !== 'transient') {
-      const alreadyBlocked = this.blocked !== null;
-      this.blocked = { error: err, until: this.clock.now() + this.blockMs };
-      this.blockMs = Math.min(BLOCK_MAX_MS, this.blockMs * 2);
-      // Every stream would hit the same wall: end them instead of letting each fail on its own.
-      for (const [k, e] of this.streams) if (k !== key) e.stream.abort('error');
-      if (alreadyBlocked) return;
-    }
+    const news = this.admission.refused(err);
+    // Every stream would hit the same wall: end them instead of letting each fail on its own.
+    if (err.category !== 'transient') for (const [k, e] of this.streams) if (k !== key) e.stream.abort('error');
+    if (!news) return;
     this.emit('failed', key, err, context);
     this.emit('changed');
   }
