@@ -67,14 +67,24 @@ export interface StreamOptions {
   stallTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
-  /** The input side's last partial frame, taken when the stream ends on its own (idle, redeploy). */
-  drainInput?: () => AudioFrame[];
+  /** The input side's last partial frame, taken when the stream ends (stop, idle, redeploy). */
+  drainInput?: (reason: DisconnectReason) => AudioFrame[];
+  /** What mute and the voice gate kept back since the key's last report (for the disconnected payload). */
+  takeKeptBack?: () => KeptBack;
   clock?: Clock;
   /** How sessions are opened (a real GradiumSession unless a test stands in for the socket). */
   transport?: TransportFactory;
   /** Jitter source of the reconnect backoff. */
   random?: () => number;
 }
+
+/** Audio of the key kept back from Gradium, in ms. */
+export interface KeptBack {
+  mutedMs: number;
+  gatedMs: number;
+}
+
+const NOTHING_KEPT_BACK = (): KeptBack => ({ mutedMs: 0, gatedMs: 0 });
 
 export type StreamEvents = {
   connected: (p: ConnectedPayload) => void;
@@ -130,6 +140,11 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     return this.machine.state;
   }
 
+  /** Takes audio: not ending, not ended. Audio for an ending stream's key goes to a new stream. */
+  get accepting(): boolean {
+    return this.ending === null && !this.machine.is(StreamState.ENDED);
+  }
+
   /** Time left before the pending reconnect, or null when the stream is not waiting to reconnect. */
   get retryInMs(): number | null {
     return this.retryAt === null ? null : Math.max(0, this.retryAt - this.clock.now());
@@ -158,14 +173,14 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   /** End the current turn now: final out, keep streaming. */
-  flushTurn(): void {
-    this.active?.endTurn('flush');
+  flushTurn(endOfTurn: EndOfTurn = 'flush'): void {
+    this.active?.endTurn(endOfTurn);
   }
 
   /** End the stream: last audio, final, end_of_stream, close. */
   stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
     if (this.ending || this.machine.is(StreamState.ENDED)) return;
-    const rest = this.options.drainInput?.() ?? [];
+    const rest = this.options.drainInput?.(reason) ?? [];
     if (rest.length > 0) this.pushFrames(rest);
     this.ending = { endOfTurn, reason };
     this.idle.stop();
@@ -194,7 +209,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
         message: 'stream ended while waiting to reconnect',
         willReconnect: false,
         retryInMs: null,
-        audioSeconds: 0,
+        ...this.billing(0, 0),
         droppedAudioMs: Math.round(this.queue.droppedMs),
         latency: this.latency.summary(),
       });
@@ -363,6 +378,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     let reason: DisconnectReason;
     let willReconnect = false;
     let retryInMs: number | null = null;
+    /** Audio of this session sent again to the next one: Gradium's share of it is counted there. */
+    let replayedMs = 0;
     const error = end.error;
     if (retiredFor) reason = error ? errorReason(error) : retiredFor;
     else if (!error) reason = this.ending ? this.ending.reason : 'closed';
@@ -375,6 +392,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
         this.reconnects += 1;
         this.timeOffsetS += end.ackedSeconds;
         this.carriedWords = end.pendingWords;
+        for (const f of end.unacked) replayedMs += f.durationMs;
         if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
       }
     } else if (wasActive && !error) {
@@ -392,7 +410,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       message: end.message,
       willReconnect,
       retryInMs,
-      audioSeconds: round3(end.audioSeconds),
+      ...this.billing(end.audioSeconds, end.audioSeconds - replayedMs / 1000),
       droppedAudioMs: Math.round(this.queue.droppedMs),
       latency: this.latency.summary(),
     });
@@ -420,6 +438,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.maybeEnd();
   }
 
+
+  /** The audio figures of a disconnected payload; kept-back counts are taken (reported once). */
+  private billing(audioSeconds: number, sentSeconds: number): Pick<DisconnectedPayload, 'audioSeconds' | 'sentSeconds' | 'mutedSeconds' | 'gatedSeconds'> {
+    const kept = (this.options.takeKeptBack ?? NOTHING_KEPT_BACK)();
+    return {
+      audioSeconds: round3(audioSeconds),
+      sentSeconds: round3(Math.max(0, sentSeconds)),
+      mutedSeconds: round3(kept.mutedMs / 1000),
+      gatedSeconds: round3(kept.gatedMs / 1000),
+    };
+  }
 
   private fail(error: GradiumError): void {
     this.emit('failed', error);
