@@ -4,6 +4,8 @@
  */
 import type { AudioFormat } from '../audio/types';
 import { parseJsonConfig, validateSettings, type StreamSettings } from '../streams/settings';
+import { describeValue } from '../audio/describe-value';
+import { MUTE_MS_MAX } from '../streams/mute-book';
 import { STT_DEFAULTS, type GradiumSttProps } from './node-config';
 
 export class InputError extends Error {
@@ -57,3 +59,19 @@ export function isNoAudio(payload: unknown): boolean {
   );
 }
 
+
+/**
+ * `msg.muteMs`: how long a mute lasts before it lifts by itself (a lost unmute must not deafen a room for
+ * good). Only with `msg.action: "mute"`; absent means until unmute.
+ */
+export function muteMsOf(raw: unknown, action: string | undefined): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (action !== 'mute') {
+    throw new InputError(`msg.muteMs: got ${describeValue(raw)} with ${action ? `msg.action "${action}"` : 'no msg.action'}; muteMs goes with msg.action "mute".`);
+  }
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > MUTE_MS_MAX) {
+    throw new InputError(`msg.muteMs: got ${describeValue(raw)}; expected milliseconds from 1 to ${MUTE_MS_MAX} (24 hours), or no muteMs to stay muted until "unmute".`);
+  }
+  return Math.round(n);
+}

@@ -6,6 +6,9 @@
  */
 import { TimerSlot, type Clock } from './clock';
 
+/** The longest `muteMs` accepted: 24 hours. */
+export const MUTE_MS_MAX = 86_400_000;
+
 interface KeyMute {
   muted: boolean;
   timer: TimerSlot | null;
@@ -30,6 +33,13 @@ export class MuteBook {
 
   get nodeMuted(): boolean {
     return this.node !== null;
+  }
+
+  /** Keys muted by name (whether or not they have a stream). */
+  get mutedKeys(): number {
+    let n = 0;
+    for (const e of this.keys.values()) if (e.muted) n += 1;
+    return n;
   }
 
   /** Mute one key, or every key (null); `ms` > 0 unmutes by itself after that long. */

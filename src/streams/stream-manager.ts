@@ -74,7 +74,7 @@ export interface ManagerSummary {
   /** Set while new sessions are refused after a key/config failure. */
   blocked: GradiumError | null;
   lastHeard: string;
-  /** Keys with a channel that are muted now; `nodeMuted`: a mute without a key is in force. */
+  /** Keys muted by name (with a stream or not); `nodeMuted`: a mute without a key is in force. */
   muted: number;
   nodeMuted: boolean;
   /** Share of the audio taken in that went to Gradium (0…1), or null while nothing was kept back. */
@@ -131,14 +131,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     let connecting = 0;
     let open = 0;
     let backoff = 0;
-    let muted = 0;
     let retryInMs: number | null = null;
     const totals = { ...this.retired };
     for (const { channel } of this.channels.values()) {
       totals.passedMs += channel.passedMs;
       totals.mutedMs += channel.mutedMs;
       totals.gatedMs += channel.gatedMs;
-      if (channel.muted) muted += 1;
       const all = channel.streams;
       const stream = channel.stream ?? all[0];
       if (!stream) continue;
@@ -162,7 +160,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       retryInMs,
       blocked: this.admission.blockedBy,
       lastHeard: this.lastHeard,
-      muted,
+      muted: this.mutes.mutedKeys,
       nodeMuted: this.mutes.nodeMuted,
       sentShare,
     };

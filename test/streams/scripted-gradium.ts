@@ -169,7 +169,8 @@ export class ScriptedSession extends TypedEmitter<SessionEvents> implements Spee
 
   // ---------------------------------------------------------------- what the test makes the server do
 
-  ready(delayInFrames = 10): void {
+  /** `ready`, with the delay the session was set up with (as Gradium answers). */
+  ready(delayInFrames = Number(this.options.setup.jsonConfig.delay_in_frames ?? 10)): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     if (this.state === 'connecting') this.state = 'open';
     const ready: ReadyMessage = {
@@ -192,7 +193,7 @@ export class ScriptedSession extends TypedEmitter<SessionEvents> implements Spee
   }
 
   /** A word whose audio starts at `audioS` on this session's clock (the decoder delay is added). */
-  say(text: string, audioS: number, delayInFrames = 10): void {
+  say(text: string, audioS: number, delayInFrames = Number(this.options.setup.jsonConfig.delay_in_frames ?? 10)): void {
     this.emitIfLive('text', { type: 'text', text, start_s: audioS + delayInFrames * 0.08, stream_id: null });
   }
 
