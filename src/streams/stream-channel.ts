@@ -130,6 +130,8 @@ export class StreamChannel<C> {
       this.mutedValue = true;
       this.stream?.flushTurn('mute');
     } else {
+      // The partial frame in the pipeline came while muted: it stays unsent.
+      this.accept(this.pipeline.flush(), now);
       this.mutedValue = false;
       this.gate.reset();
     }

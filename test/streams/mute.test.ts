@@ -32,6 +32,19 @@ describe('streams: mute (manual clock, scripted socket)', () => {
     assert.equal(d.audioSeconds, 0.64);
   });
 
+  it('a chunk cut mid-frame: the part before the mute is sent, the part that came muted is not', () => {
+    const h = new ManagerHarness({ idleTimeout: 0 });
+    // 80 ms + 40 ms before the mute: the 40 ms wait in the pipeline for the rest of their frame.
+    h.manager.pushAudio('mic', Buffer.alloc(3840, 5), undefined, undefined);
+    h.manager.mute('mic');
+    h.manager.pushAudio('mic', Buffer.alloc(1280, 6), undefined, undefined);
+    h.manager.unmute('mic');
+    h.push('mic', pcmRun(1, 'speech', 7));
+    h.advance(20);
+    const audio = h.server.session(1).audio;
+    assert.deepEqual(audio.map((a) => [tagOf(a), a.length]), [[5, 2560], [5, 1280], [7, 2560]]);
+  });
+
   it('muteMs: the mute lifts by itself', () => {
     const h = new ManagerHarness({ idleTimeout: 0 });
     h.push('kitchen', pcmRun(2, 'speech', 1));
