@@ -195,7 +195,7 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.match(h.errors[0]!, /object/);
     assert.match(h.errors[0]!, /Buffer/);
     assert.match(h.errors[1]!, /a String|binary audio decoded as text/i);
-    assert.match(h.errors[2]!, /msg\.action: got "dance"; expected "start", "flush" or "stop"/);
+    assert.match(h.errors[2]!, /msg\.action: got "dance"; expected "start", "flush", "stop", "mute" or "unmute"/);
     assert.match(h.errors[3]!, /msg\.topic \(the stream key\): got an object/);
     assert.match(h.errors[4]!, /no stream "nobody" is open/);
     h.audio('ok', chunks(TWO_UTTERANCES, 80).slice(5));
