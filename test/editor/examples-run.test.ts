@@ -1,5 +1,5 @@
 /**
- * The examples do what their comments say: all five are deployed unchanged into a real Node-RED, except
+ * The examples do what their comments say: all of them are deployed unchanged into a real Node-RED, except
  * for what a user would set (the Gradium config points at the local emulator with a key, the MQTT broker
  * at an in-process broker, GRADIUM_SAMPLE at the bundled sample) and debug nodes also logging to the
  * console so the test can read them. Then each is driven the way its comment tells a user to.
@@ -219,6 +219,24 @@ describe('examples run in a real Node-RED', function () {
     const connected = await eventually('a connected message', () => logged('04', 'connected')[0]);
     assert.match(connected, /language: 'fr'/);
     await eventually('a final transcript', () => logged('04', 'transcript').find((m) => m.includes('final: true')));
+  });
+
+  it('07: the kitchen is transcribed in French, the office in English, other rooms detect the language', async () => {
+    assert.ok(mqttClient);
+    // The two inject nodes gave the rooms their settings when the flow started.
+    const pcm = chunks(wavPcm(SAMPLE_WAV), 3200);
+    for (const room of ['kitchen', 'office', 'hall']) {
+      for (const chunk of pcm.slice(0, 20)) await mqttClient.publishAsync(`rooms/${room}/audio`, chunk);
+    }
+    const languageOf = async (room: string): Promise<string> => {
+      const connected = await eventually(`a connected message for ${room}`, () =>
+        logged('07', 'connected').find((m) => m.includes(`rooms/${room}/audio`)),
+      );
+      return /language: '(\w+)'/.exec(connected)?.[1] ?? connected;
+    };
+    assert.equal(await languageOf('kitchen'), 'fr');
+    assert.equal(await languageOf('office'), 'en');
+    assert.equal(await languageOf('hall'), 'any');
   });
 
   it('05: start opens the session, flush ends the turn with a final', async () => {
