@@ -166,11 +166,6 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     };
   }
 
-  /** True when the key has a stream (live or draining). */
-  has(key: string): boolean {
-    return (this.channels.get(key)?.channel.streams.length ?? 0) > 0;
-  }
-
   isMuted(key: string): boolean {
     return this.mutes.isMuted(key);
   }
