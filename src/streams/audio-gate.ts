@@ -1,61 +1,75 @@
 /**
  * Where a voice gate plugs into a stream channel: every 80 ms frame of a key's audio that is not muted goes
- * through the key's gate, which decides what reaches Gradium. The gate outlives Gradium sessions and
- * SpeechStreams (it lives in the key's StreamChannel), so it can hold a pre-roll through the silence after a
- * session ended and hand it to the next one.
+ * through the key's gate, which decides what reaches Gradium. The gate lives in the key's StreamChannel, so it
+ * outlives Gradium sessions and SpeechStreams: it holds a pre-roll through the silence after a session ended
+ * and hands it to the next one, and its detector learns the room once.
  *
- * Until a real gate is configured every channel gets `passThroughGate`: everything passes, nothing is held.
+ * The channel makes its gate when the key's input format is known (its first frames), from a GateFactory;
+ * without one every channel gets a PassThroughGate: everything passes, nothing is held (`sendAudio: "always"`).
  */
 import type { AudioFrame } from '../audio/types';
+import type { InputFormat } from '../gradium/protocol';
 import type { StreamSettings } from './settings';
 
 /**
- * `opened`: speech began; the frames appended with it (pre-roll first) open a session if none is open.
- * `turnOver`: speech ended (after the hang-over); the channel ends the stream's turn (final, endOfTurn "gate").
+ * `opened`: speech began; the frames of this step (pre-roll first) open a session if none is open.
+ * `closed`: the turn is over (after the hang-over, or reset()): the channel ends the stream's turn, whose final
+ * carries endOfTurn "gate".
  */
-export type GateEvent = 'opened' | 'turnOver';
+export type GateEvent = { readonly type: 'opened' } | { readonly type: 'closed'; readonly reason: 'silence' | 'reset' };
+
+/** What one push yields: the frames to send now, in order, and at most one event. Valid until the next push. */
+export interface GateStep {
+  readonly frames: readonly AudioFrame[];
+  readonly event: GateEvent | null;
+}
+
+export interface GateCounts {
+  /** Audio handed out to be sent (ms). */
+  readonly passedMs: number;
+  /** Audio that will never be sent: silence that aged out of the pre-roll, or was held at reset()/close(). */
+  readonly keptBackMs: number;
+}
 
 export interface AudioGate {
-  /**
-   * One frame in. Appends to `send`, in order, the frames to send now (none, this frame, or held pre-roll
-   * then this frame); returns an event on the frame where one happens, else null. Called for every frame of
-   * every stream: appending to the caller's array keeps it allocation-free.
-   */
-  push(frame: AudioFrame, send: AudioFrame[]): GateEvent | null;
-  /** True while audio passes (speech, hang-over): a stream with no frame this message still counts as live. */
-  readonly passing: boolean;
-  /** Audio let through so far (ms). */
-  readonly passedMs: number;
-  /** Audio kept back so far (ms): silence never sent, pre-roll that aged out of the ring. */
-  readonly heldBackMs: number;
-  /** Audio stopped reaching the gate (mute, reset): the next frame starts afresh (empty pre-roll, closed). */
-  reset(): void;
+  /** One frame of the key's audio (at most 80 ms, in the input format the gate was made for). */
+  push(frame: AudioFrame): GateStep;
+  /** Open or in its hang-over: frames pushed now are sent (a chunk too short for a frame keeps a stream alive). */
+  readonly isOpen: boolean;
+  readonly counters: GateCounts;
+  /** End the turn now and forget held audio (mute): nothing from before it is sent later. */
+  reset(): GateStep;
   /** The key's settings changed (msg.settings for the key or the node). */
   configure(settings: StreamSettings): void;
-  /** The channel is dropped: free what the gate holds (WebAssembly memory of a detector...). */
+  /** The channel is dropped or its input starts afresh: free what the gate holds (held audio counts as kept back). */
   close(): void;
 }
 
-/** Makes the gate of a new channel, from the key's settings. */
-export type GateFactory = (key: string, settings: StreamSettings) => AudioGate;
+/** Makes a key's gate once its input format is known; a format that cannot be gated gets a PassThroughGate. */
+export type GateFactory = (key: string, inputFormat: InputFormat, settings: StreamSettings) => AudioGate;
 
-/** Everything passes: the behaviour of a node without a voice gate (`sendAudio: "always"`). */
+/** Everything passes: the behaviour of a node without a voice gate. */
 export class PassThroughGate implements AudioGate {
-  readonly passing = true;
-  readonly heldBackMs = 0;
-  private passed = 0;
+  readonly isOpen = true;
+  private passedMs = 0;
+  /** One reused step: this runs for every frame of every stream. */
+  private readonly one: AudioFrame[] = [];
+  private readonly step: GateStep = { frames: this.one, event: null };
+  private static readonly NOTHING: GateStep = { frames: [], event: null };
 
-  get passedMs(): number {
-    return this.passed;
+  get counters(): GateCounts {
+    return { passedMs: this.passedMs, keptBackMs: 0 };
   }
 
-  push(frame: AudioFrame, send: AudioFrame[]): GateEvent | null {
-    this.passed += frame.durationMs;
-    send.push(frame);
-    return null;
+  push(frame: AudioFrame): GateStep {
+    this.passedMs += frame.durationMs;
+    this.one[0] = frame;
+    return this.step;
   }
 
-  reset(): void {}
+  reset(): GateStep {
+    return PassThroughGate.NOTHING;
+  }
 
   configure(): void {}
 

@@ -5,7 +5,7 @@
  *   payload ─▶ pipeline (80 ms frames) ─▶ muted? ─yes─▶ counted as muted, never sent
  *                                           │no
  *                                           ▼
- *                                   gate (pass-through for now) ─held─▶ counted as gated, never sent
+ *                           gate (made once the format is known) ─held─▶ counted as gated, never sent
  *                                           │passed
  *                                           ▼
  *                          live SpeechStream (opened on demand) ─▶ Gradium sessions
@@ -16,6 +16,7 @@
  */
 import type { AudioPipeline } from '../audio';
 import type { AudioFrame } from '../audio/types';
+import type { InputFormat } from '../gradium/protocol';
 import type { AudioGate } from './audio-gate';
 import type { DisconnectReason } from './events';
 import type { StreamSettings } from './settings';
@@ -46,13 +47,15 @@ export class StreamChannel<C> {
   private lastPassedAt = 0;
   /** Reused for every message: the frames the gate lets through. */
   private readonly passing: AudioFrame[] = [];
-
   private pipelineValue: AudioPipeline;
+  private gate: AudioGate | null = null;
+  /** The gate's keptBackMs already counted. */
+  private keptBackSeen = 0;
 
   constructor(
     readonly key: string,
     private readonly newPipeline: () => AudioPipeline,
-    private readonly gate: AudioGate,
+    private readonly newGate: (inputFormat: InputFormat) => AudioGate,
     private readonly host: ChannelHost<C>,
     muted: boolean,
   ) {
@@ -95,20 +98,24 @@ export class StreamChannel<C> {
       this.unreported.mutedMs += ms;
       return true;
     }
+    // No format yet (a WAV header cut across messages): nothing was framed either.
+    const gate = this.gateNow();
+    if (!gate) return true;
     const send = this.passing;
     send.length = 0;
-    const heldBefore = this.gate.heldBackMs;
     let accepted = true;
     for (const f of frames) {
-      if (this.gate.push(f, send) === 'turnOver') {
-        accepted = this.deliver(send, now) && accepted;
+      const step = gate.push(f);
+      for (const g of step.frames) send.push(g);
+      if (step.event?.type === 'closed') {
+        if (send.length > 0) accepted = this.deliver(send, now) && accepted;
         send.length = 0;
         this.stream?.flushTurn('gate');
       }
     }
-    this.countGated(this.gate.heldBackMs - heldBefore);
-    // A chunk too short for a frame still keeps a passing stream alive (and opens the first one).
-    if (send.length > 0 || (this.gate.passing && this.pipeline.inputFormat !== undefined)) accepted = this.deliver(send, now) && accepted;
+    this.countGated(gate);
+    // A chunk too short for a frame still keeps an open gate's stream alive (and opens the first one).
+    if (send.length > 0 || gate.isOpen) accepted = this.deliver(send, now) && accepted;
     send.length = 0;
     return accepted;
   }
@@ -127,18 +134,22 @@ export class StreamChannel<C> {
       // The partial frame in the pipeline was heard before the mute.
       const rest = this.pipeline.flush();
       if (rest.length > 0) this.accept(rest, now);
+      // Held pre-roll is from before the mute: never sent after it.
+      if (this.gate) {
+        this.gate.reset();
+        this.countGated(this.gate);
+      }
       this.mutedValue = true;
       this.stream?.flushTurn('mute');
     } else {
       // The partial frame in the pipeline came while muted: it stays unsent.
       this.accept(this.pipeline.flush(), now);
       this.mutedValue = false;
-      this.gate.reset();
     }
   }
 
   applySettings(update: Partial<StreamSettings>, next: StreamSettings): void {
-    this.gate.configure(next);
+    this.gate?.configure(next);
     this.stream?.applySettings(update, next);
   }
 
@@ -150,17 +161,18 @@ export class StreamChannel<C> {
   drainForEnd(reason: DisconnectReason): AudioFrame[] {
     if (reason !== 'redeploy' && this.lastInputAt > this.lastPassedAt) return [];
     const rest = this.pipeline.flush();
-    if (reason !== 'redeploy') this.renewPipeline();
-    if (rest.length === 0) return rest;
-    if (this.mutedValue) {
-      this.accept(rest, this.lastInputAt);
-      return [];
-    }
     const send: AudioFrame[] = [];
-    const heldBefore = this.gate.heldBackMs;
-    for (const f of rest) this.gate.push(f, send);
-    this.countGated(this.gate.heldBackMs - heldBefore);
-    this.passedMs += durationOf(send);
+    if (rest.length > 0 && this.mutedValue) {
+      this.accept(rest, this.lastInputAt);
+    } else if (rest.length > 0) {
+      const gate = this.gateNow();
+      if (gate) {
+        for (const f of rest) send.push(...gate.push(f).frames);
+        this.countGated(gate);
+        this.passedMs += durationOf(send);
+      }
+    }
+    if (reason !== 'redeploy') this.renewPipeline();
     return send;
   }
 
@@ -182,14 +194,13 @@ export class StreamChannel<C> {
     const streams = this.streams;
     for (const s of streams) s.abort('reset');
     this.renewPipeline();
-    this.gate.reset();
     return streams.length;
   }
 
   /** The channel is dropped: its pipeline and gate let go of what they hold. */
   close(): void {
     this.pipeline.close();
-    this.gate.close();
+    this.closeGate();
   }
 
   private deliver(frames: AudioFrame[], now: number): boolean {
@@ -201,9 +212,29 @@ export class StreamChannel<C> {
     return true;
   }
 
+  /** A fresh input: new pipeline, and a new gate once the new input's format is known. */
   private renewPipeline(): void {
     this.pipelineValue.close();
     this.pipelineValue = this.newPipeline();
+    this.closeGate();
+  }
+
+  private gateNow(): AudioGate | null {
+    if (!this.gate) {
+      const format = this.pipeline.inputFormat;
+      if (format === undefined) return null;
+      this.gate = this.newGate(format);
+      this.keptBackSeen = 0;
+    }
+    return this.gate;
+  }
+
+  private closeGate(): void {
+    const gate = this.gate;
+    if (!gate) return;
+    gate.close();
+    this.countGated(gate);
+    this.gate = null;
   }
 
   private openStream(frames: AudioFrame[]): SpeechStream | null {
@@ -217,7 +248,11 @@ export class StreamChannel<C> {
     return stream;
   }
 
-  private countGated(ms: number): void {
+  /** Count what the gate kept back since the last look. */
+  private countGated(gate: AudioGate): void {
+    const total = gate.counters.keptBackMs;
+    const ms = total - this.keptBackSeen;
+    this.keptBackSeen = total;
     if (ms <= 0) return;
     this.gatedMs += ms;
     this.unreported.gatedMs += ms;

@@ -280,10 +280,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private createChannel(key: string, targetRate?: number): Entry<C> {
     const settings = this.settingsFor(key);
+    const makeGate = this.options.gate ?? passThroughGate;
     const channel = new StreamChannel<C>(
       key,
       () => this.newPipeline(targetRate),
-      (this.options.gate ?? passThroughGate)(key, settings),
+      (inputFormat) => makeGate(key, inputFormat, this.settingsFor(key)),
       this.host,
       this.mutes.isMuted(key),
     );
@@ -303,10 +304,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const { channel } = entry;
     if (this.channels.get(channel.key) === entry) this.channels.delete(channel.key);
     entry.quiet.stop();
+    // Closed first: what its gate still held counts as kept back.
+    channel.close();
     this.retired.passedMs += channel.passedMs;
     this.retired.mutedMs += channel.mutedMs;
     this.retired.gatedMs += channel.gatedMs;
-    channel.close();
   }
 
   private openStream(channel: StreamChannel<C>, frames: AudioFrame[]): SpeechStream | null {

@@ -6,59 +6,69 @@
  */
 import { strict as assert } from 'node:assert';
 import type { AudioFrame } from '../../src/audio/types';
-import type { AudioGate, GateEvent } from '../../src/streams/audio-gate';
+import type { AudioGate, GateCounts, GateStep } from '../../src/streams/audio-gate';
 import { ManagerHarness } from './manager-harness';
 import { pcmRun, tagOf } from './scripted-gradium';
 
 class TestGate implements AudioGate {
-  passing = false;
-  passedMs = 0;
-  heldBackMs = 0;
+  isOpen = false;
+  private passedMs = 0;
+  private keptBackMs = 0;
   private ring: AudioFrame[] = [];
   private silentFrames = 0;
-  resets = 0;
+  closed = false;
 
   constructor(
     private readonly preRoll = 2,
     private readonly hangOver = 3,
   ) {}
 
-  push(frame: AudioFrame, send: AudioFrame[]): GateEvent | null {
-    const speech = frame.data[0] !== 0;
-    if (!this.passing) {
-      if (!speech) {
-        this.ring.push(frame);
-        if (this.ring.length > this.preRoll) this.heldBackMs += this.ring.shift()!.durationMs;
-        return null;
-      }
-      this.passing = true;
-      this.silentFrames = 0;
-      for (const f of this.ring) this.pass(f, send);
-      this.ring = [];
-      this.pass(frame, send);
-      return 'opened';
-    }
-    this.pass(frame, send);
-    this.silentFrames = speech ? 0 : this.silentFrames + 1;
-    if (this.silentFrames < this.hangOver) return null;
-    this.passing = false;
-    return 'turnOver';
+  get counters(): GateCounts {
+    return { passedMs: this.passedMs, keptBackMs: this.keptBackMs };
   }
 
-  reset(): void {
-    this.resets += 1;
-    this.passing = false;
-    this.heldBackMs += this.ring.reduce((ms, f) => ms + f.durationMs, 0);
-    this.ring = [];
+  push(frame: AudioFrame): GateStep {
+    const speech = frame.data[0] !== 0;
+    if (!this.isOpen) {
+      if (!speech) {
+        this.ring.push(frame);
+        if (this.ring.length > this.preRoll) this.keptBackMs += this.ring.shift()!.durationMs;
+        return { frames: [], event: null };
+      }
+      this.isOpen = true;
+      this.silentFrames = 0;
+      const frames = [...this.ring, frame];
+      this.ring = [];
+      return { frames: this.pass(frames), event: { type: 'opened' } };
+    }
+    this.silentFrames = speech ? 0 : this.silentFrames + 1;
+    if (this.silentFrames < this.hangOver) return { frames: this.pass([frame]), event: null };
+    this.isOpen = false;
+    return { frames: this.pass([frame]), event: { type: 'closed', reason: 'silence' } };
+  }
+
+  reset(): GateStep {
+    this.dropRing();
+    const wasOpen = this.isOpen;
+    this.isOpen = false;
+    return { frames: [], event: wasOpen ? { type: 'closed', reason: 'reset' } : null };
   }
 
   configure(): void {}
 
-  close(): void {}
+  close(): void {
+    this.dropRing();
+    this.closed = true;
+  }
 
-  private pass(frame: AudioFrame, send: AudioFrame[]): void {
-    this.passedMs += frame.durationMs;
-    send.push(frame);
+  private dropRing(): void {
+    for (const f of this.ring) this.keptBackMs += f.durationMs;
+    this.ring = [];
+  }
+
+  private pass(frames: AudioFrame[]): AudioFrame[] {
+    for (const f of frames) this.passedMs += f.durationMs;
+    return frames;
   }
 }
 
@@ -103,13 +113,38 @@ describe('streams: the voice gate seam (manual clock, scripted socket, a test ga
     assert.equal(h.manager.summary().sentShare, (9 + 4) / (5 + 4 + 3 + 25 + 2));
   });
 
-  it('unmute resets the gate (its ring holds audio from before the mute)', () => {
-    const gates: TestGate[] = [];
-    const h = new ManagerHarness({ idleTimeout: 0 }, {}, { gate: () => (gates.push(new TestGate()), gates.at(-1)!) });
+  it('mute resets the gate: pre-roll held from before the mute is never sent after it', () => {
+    const h = new ManagerHarness({ idleTimeout: 0 }, {}, { gate: () => new TestGate() });
     h.push('mic', pcmRun(3, 'silence'));
     h.manager.mute('mic');
     h.manager.unmute('mic');
-    assert.equal(gates[0]!.resets, 1);
+    h.push('mic', pcmRun(1, 'speech', 9));
+    h.advance(20);
+    assert.deepEqual(h.server.session(1).audio.map(tagOf), [9]);
+    h.manager.stop('mic', undefined);
+    h.advance(200);
+    assert.equal(h.disconnected[0]!.payload.gatedSeconds, 0.24, 'the three silent frames were kept back');
+  });
+
+  it('the gate is made once the format is known, for that format, and closed when the key’s input starts afresh', () => {
+    const made: { key: string; format: string; gate: TestGate }[] = [];
+    const h = new ManagerHarness({ idleTimeout: 0 }, {}, {
+      gate: (key, format) => {
+        const gate = new TestGate();
+        made.push({ key, format, gate });
+        return gate;
+      },
+    });
+    h.manager.mute('mic');
+    h.push('mic', pcmRun(2, 'silence'));
+    assert.equal(made.length, 0, 'muted audio never reaches a gate');
+    h.manager.unmute('mic');
+    h.push('mic', pcmRun(2, 'speech'));
+    assert.deepEqual(made.map((m) => [m.key, m.format]), [['mic', 'pcm_16000']]);
+    h.advance(20);
+    h.manager.stop('mic', undefined);
+    h.advance(200);
+    assert.equal(made[0]!.gate.closed, true, 'stop: the input went quiet, the next audio starts afresh');
   });
 });
 

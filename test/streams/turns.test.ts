@@ -79,6 +79,17 @@ describe('streams: turns, idle and buffering (manual clock, scripted socket)', (
     assert.equal(h.manager.summary().streams, 0);
   });
 
+  it('idle end: the last partial frame of the input goes out with the final, every sample once', () => {
+    const h = new ManagerHarness({ idleTimeout: 1000 });
+    h.push('porch', pcmRun(5));
+    // 40 ms: half a frame, waiting in the pipeline for the rest that never comes.
+    h.manager.pushAudio('porch', Buffer.alloc(1280, 9), undefined, undefined);
+    h.advance(1300);
+    assert.deepEqual(h.reasons(), ['idle']);
+    assert.equal(Math.round(h.server.audioSeconds * 1000), 5 * 80 + 40);
+    assert.equal(h.disconnected[0]!.payload.sentSeconds, 0.44);
+  });
+
   it('idleTimeout 0 never ends a stream', () => {
     const h = new ManagerHarness({ idleTimeout: 0 });
     h.push('porch', pcmRun(5));
