@@ -71,6 +71,8 @@ export interface Word {
 
 export interface Transcript {
   text: string;
+  /** `text` for matching: lower case, no punctuation (see normalized-text.ts). */
+  normalized: string;
   final: boolean;
   words: Word[];
   start: number | null;

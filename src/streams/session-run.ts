@@ -16,6 +16,7 @@ import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import type { Clock, TimerHandle } from './clock';
 import type { EndOfTurn, Transcript, Word } from './events';
+import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
 import { StateMachine, type TransitionTable } from './state-table';
 import type { SpeechTransport, TransportFactory } from './transport';
@@ -301,8 +302,10 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const words = turn.map((w) => ({ ...w.word }));
     const first = words[0];
     const last = words[words.length - 1];
+    const text = words.map((w) => w.text).join(' ');
     return {
-      text: words.map((w) => w.text).join(' '),
+      text,
+      normalized: normalizedText(text),
       final,
       words,
       start: first ? first.start : null,

@@ -5,6 +5,7 @@
  * breaker), and the channels' lifetime (a channel goes once it has no stream and its input went quiet).
  */
 import { AudioPipeline } from '../audio';
+import { CodedError } from '../common/error-codes';
 import type { AudioFormat, AudioFrame } from '../audio/types';
 import type { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
@@ -23,12 +24,18 @@ import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
 import type { TransportFactory } from './transport';
 
-export class StreamLimitError extends Error {
+export class StreamLimitError extends CodedError {
   override readonly name = 'StreamLimitError';
+  constructor(message: string) {
+    super('STREAM_CAP', message);
+  }
 }
 
-export class NoStreamError extends Error {
+export class NoStreamError extends CodedError {
   override readonly name = 'NoStreamError';
+  constructor(message: string) {
+    super('NO_STREAM', message);
+  }
 }
 
 export interface StreamManagerOptions {

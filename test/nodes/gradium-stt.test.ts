@@ -63,6 +63,22 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.deepEqual(h.errors, []);
   });
 
+  it('finals and interims carry transcript.normalized: lower case, no punctuation, for Switch nodes', async () => {
+    emu.setScript(['Turn ON the kitchen light.', "It is 3.5 degrees, isn't it?"]);
+    const h = await SttHarness.start(emu.url);
+    h.audio('kitchen', chunks(TWO_UTTERANCES, 80));
+    const finals = await h.waitFinals(2);
+    assert.deepEqual(
+      finals.map((f) => [f.payload, f.transcript.normalized]),
+      [
+        ['Turn ON the kitchen light.', 'turn on the kitchen light'],
+        ["It is 3.5 degrees, isn't it?", "it is 3.5 degrees isn't it"],
+      ],
+    );
+    const interim = h.transcripts.find((t) => !t.final && t.payload === 'Turn ON');
+    assert.equal(interim?.transcript.normalized, 'turn on');
+  });
+
   it('keeps three interleaved microphones apart, one Gradium session each', async () => {
     const h = await SttHarness.start(emu.url);
     const keys = ['hall', 'kitchen', 'garage'];
@@ -175,7 +191,7 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     h.send({ settings: { delayInFrames: 9 } });
     h.send({ settings: { langauge: 'fr' } });
     await until('three errors', () => h.errors.length >= 3);
-    assert.match(h.errors[0]!, /settings\.language: got "xx"; expected one of en, fr, de, es, pt, any/);
+    assert.match(h.errors[0]!, /settings\.language: got "xx"; expected one of "en", "fr", "de", "es", "pt", "any"/);
     assert.match(h.errors[1]!, /settings\.delayInFrames: got number 9; expected one of 7, 8, 10/);
     assert.match(h.errors[2]!, /msg\.settings\.langauge is not a setting/);
     h.audio('den', chunks(TWO_UTTERANCES, 80));

@@ -208,7 +208,7 @@ export class ScriptedSession extends TypedEmitter<SessionEvents> implements Spee
     if (this.state === 'closed') return;
     this.failure = this.failure ?? error;
     this.state = 'closing';
-    this.later(1, () => this.finish(error.code ?? 1006, error.message, 'server'));
+    this.later(1, () => this.finish(error.closeCode ?? 1006, error.message, 'server'));
   }
 
   private finish(code: number, reason: string, by: 'client' | 'server'): void {
