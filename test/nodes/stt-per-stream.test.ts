@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { chunks, speechPcm, until } from '../helpers/speech-audio';
+import { FlowRun, unloadFlow } from '../reliability/flow-run';
 import { helper, KEY, SttHarness } from './stt-harness';
 
 const SCRIPT = ['hello world', 'turn on the kitchen lights', 'what time is it', 'good night'];
@@ -114,6 +115,21 @@ describe('gradium-stt: mute and unmute (Node-RED runtime + emulator)', function 
     await until('stopped', () => h.disconnected.length === 1);
     assert.equal(emu.sessions[0]!.samplesReceived, UTTERANCE.length / 2);
     assert.equal(h.disconnected[0]!.payload.mutedSeconds, 1.7);
+  });
+
+  it('the status shows who is muted and the share of the audio sent', async () => {
+    const run = await FlowRun.start({ url: emu.url, apiKey: KEY, props: { turnMode: 'manual', idleTimeout: 1500 } });
+    try {
+      run.audio('kitchen', chunks(speechPcm([{ speechMs: 800, silenceMs: 0 }]), 80));
+      await until('listening', () => run.statusTexts().some((t) => t.startsWith('listening (1)')));
+      run.send({ topic: 'kitchen', action: 'mute' });
+      run.audio('kitchen', chunks(speechPcm([{ speechMs: 1200, silenceMs: 0 }]), 80));
+      await until('listening and muted', () => run.statusTexts().some((t) => t.startsWith('listening (1) · 1 muted · 40 % sent')));
+      // The muted audio keeps no session open: after the idle timeout only the mute is left to show.
+      await until('muted, no stream', () => run.statuses.some((st) => st.status.fill === 'blue' && st.status.text === 'muted (1) · 40 % sent'));
+    } finally {
+      await unloadFlow();
+    }
   });
 
   it('mute without a key mutes every stream, including ones that start later', async () => {
