@@ -226,6 +226,24 @@ describe('examples run in a real Node-RED', function () {
     await eventually('a final transcript', () => logged('04', 'transcript').find((m) => m.includes('final: true')));
   });
 
+  it('08: the kitchen is transcribed in French, the office in English, other rooms detect the language', async () => {
+    assert.ok(mqttClient);
+    // The two inject nodes gave the rooms their settings when the flow started.
+    const pcm = chunks(wavPcm(SAMPLE_WAV), 3200);
+    for (const room of ['kitchen', 'office', 'hall']) {
+      for (const chunk of pcm.slice(0, 20)) await mqttClient.publishAsync(`rooms/${room}/audio`, chunk);
+    }
+    const languageOf = async (room: string): Promise<string> => {
+      const connected = await eventually(`a connected message for ${room}`, () =>
+        logged('08', 'connected').find((m) => m.includes(`rooms/${room}/audio`)),
+      );
+      return /language: '(\w+)'/.exec(connected)?.[1] ?? connected;
+    };
+    assert.equal(await languageOf('kitchen'), 'fr');
+    assert.equal(await languageOf('office'), 'en');
+    assert.equal(await languageOf('hall'), 'any');
+  });
+
   it('05: start opens the session, flush ends the turn with a final', async () => {
     await inject('05', 'start');
     await eventually('a connected message after start', () => logged('05', 'connected')[0]);
