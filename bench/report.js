@@ -194,7 +194,8 @@ function markdown(run) {
     '',
   ];
   if (results.before?.length) {
-    lines.push('## Before and after', '', `The node built at \`${m.compare?.ref}\` (${m.compare?.sha?.slice(0, 10)}) and the current build, interleaved round by round; CPU ms per second of audio per stream.`, '', compareTable(results, m.compare?.ref), '');
+    const now = m.compare?.to ? `the node built at \`${m.compare.to}\` (${m.compare.toSha?.slice(0, 10)})` : 'the current build';
+    lines.push('## Before and after', '', `The node built at \`${m.compare?.ref}\` (${m.compare?.sha?.slice(0, 10)}) and ${now}, interleaved round by round (odd rounds in reverse order); CPU ms per second of audio per stream.`, '', compareTable(results, m.compare?.ref), '');
   }
   if (own.length) {
     lines.push(

@@ -12,8 +12,8 @@
  *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
  *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
  *                                               with --heap also where the window's allocations come from
- *          --compare REF                        also run the node as built at git REF (kind `before`) just before
- *                                               the current one in every round: a cut's gain, same conditions
+ *          --compare REF[..REF2]                also run the node as built at git REF (kind `before`) beside the
+ *                                               current build (or REF2's) in every round: a cut's gain, same conditions
  *          --burst                              every stream's chunk in one timer tick, not spread over the period
  *          --quick                              shorter windows, one round (a smoke run)
  *          --pin                                node/floor on core 0 and the emulator on core 1 (taskset)
@@ -54,7 +54,8 @@ const only = valueOf('--only')?.split(',');
 const quick = args.includes('--quick');
 const prof = args.includes('--prof');
 const profInterval = Number(valueOf('--prof-interval') ?? 100);
-const compareRef = valueOf('--compare');
+// --compare A, or A..B to build the "now" side from git too (default: this worktree's build).
+const [compareRef, compareTo] = (valueOf('--compare') ?? '').split('..');
 const burst = args.includes('--burst');
 if (compareRef) {
   // The same node as it was at REF, run just before the current one in every round.
@@ -187,6 +188,7 @@ async function main() {
   const started = new Date();
   const t0 = Date.now();
   const refBuild = compareRef ? buildRef(compareRef) : null;
+  const toBuild = compareTo ? buildRef(compareTo) : null;
   const emulator = new EmulatorProcess();
   await emulator.start();
   const nodeArgs = [];
@@ -195,7 +197,7 @@ async function main() {
   const results = { audio: null };
   for (const sc of SCENARIOS) results[sc.kind] = [];
   const runOne = async (sc, n, chunkMs, round) => {
-    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : undefined, burst, ...windows(n) };
+    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : sc.kind === 'node' ? toBuild?.dir : undefined, burst, ...windows(n) };
     if (prof && sc.script === 'nodered-child.js') {
       params.profileFile = path.join(PROF_DIR, `${sc.kind}-${n}-${chunkMs}ms-r${round}.cpuprofile`);
       params.profileIntervalUs = profInterval;
@@ -252,7 +254,7 @@ async function main() {
   };
   const base = only ? 'partial' : 'latest';
   const scenarios = SCENARIOS.map(({ kind, label, target, own }) => ({ kind, label, target, own: !!own }));
-  if (refBuild) machine.compare = { ref: compareRef, sha: refBuild.sha };
+  if (refBuild) machine.compare = { ref: compareRef, sha: refBuild.sha, to: compareTo, toSha: toBuild?.sha };
   writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, burst, maxLagMs: MAX_LAG_MS });
   console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

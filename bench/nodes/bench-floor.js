@@ -10,13 +10,12 @@ const WebSocket = require('ws');
 module.exports = function register(RED) {
   function BenchFloor(config) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const setup = JSON.stringify({ type: 'setup', model_name: 'default', input_format: 'pcm_16000', json_config: { language: 'en' } });
     /** topic -> {ws, waiting: string[] | null} (waiting: audio sent before the socket opened). */
     const streams = new Map();
-    node.serverMessages = 0;
+    this.serverMessages = 0;
 
-    function open(topic) {
+    const open = (topic) => {
       const ws = new WebSocket(config.url, { headers: { 'x-api-key': process.env.GRADIUM_API_KEY }, perMessageDeflate: false });
       const s = { ws, waiting: [] };
       ws.on('open', () => {
@@ -24,22 +23,22 @@ module.exports = function register(RED) {
         for (const m of s.waiting) ws.send(m);
         s.waiting = null;
       });
-      ws.on('message', () => node.serverMessages++);
-      ws.on('error', (err) => node.warn(`${topic}: ${err.message}`));
+      ws.on('message', () => this.serverMessages++);
+      ws.on('error', (err) => this.warn(`${topic}: ${err.message}`));
       ws.on('close', () => {
         if (streams.get(topic) === s) streams.delete(topic);
-        node.send({ topic, payload: 'closed' });
+        this.send({ topic, payload: 'closed' });
       });
       streams.set(topic, s);
       return s;
-    }
+    };
 
     function send(s, m) {
       if (s.waiting) s.waiting.push(m);
       else if (s.ws.readyState === WebSocket.OPEN) s.ws.send(m);
     }
 
-    node.on('input', (msg, _send, done) => {
+    this.on('input', (msg, _send, done) => {
       const topic = msg.topic;
       let s = streams.get(topic);
       if (msg.action === 'stop') {
@@ -52,7 +51,7 @@ module.exports = function register(RED) {
       done();
     });
 
-    node.on('close', (done) => {
+    this.on('close', (done) => {
       for (const s of streams.values()) s.ws.terminate();
       streams.clear();
       done();

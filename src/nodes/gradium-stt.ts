@@ -6,19 +6,20 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { prepareAudio, validateFormatOverride } from '../audio';
 import { isAudioPrepared } from '../audio/resampler';
+import { CodedError } from '../common/error-codes';
+import { describeValue } from '../common/describe-value';
 import type { GradiumError } from '../gradium/errors';
-import type { StreamSettings } from '../streams/settings';
+import { STT_SPEC, type SttValues } from '../settings/stt-spec';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { describeValue } from '../audio/describe-value';
-import { formatFromConfig, InputError, isNoAudio, num, settingsFromConfig } from './stt-input';
+import { formatOf, InputError, isNoAudio, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
 
 /** Properties of the input message that are instructions to this node, not data to carry along. */
-const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', '_msgid', 'topic']);
-const ACTIONS = ['start', 'flush', 'stop'] as const;
+const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic']);
+const ACTIONS = ['start', 'flush', 'stop', 'mute', 'unmute'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** How long a redeploy waits for the last finals before closing sockets (Node-RED waits 15 s at most). */
@@ -40,28 +41,29 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
-    const keyProperty = (def.keyProperty || 'topic').trim();
     const status = new SttStatus(node, RED._.bind(RED));
 
-    let settings: StreamSettings;
+    let props: SttValues;
     try {
-      settings = settingsFromConfig(def);
+      props = propsFromConfig(def);
     } catch (err) {
       status.fatal('config');
-      node.error(`Invalid configuration: ${(err as Error).message}`);
-      node.on('input', (_msg, _send, done) => done(new Error(`gradium-stt is misconfigured: ${(err as Error).message}`)));
+      const message = `gradium-stt is misconfigured: ${(err as Error).message}`;
+      node.error(message);
+      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
       return;
     }
     if (!config) {
       status.fatal('noConfig');
-      node.on('input', (_msg, _send, done) => done(new Error('gradium-stt has no gradium-config node selected.')));
+      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', 'gradium-stt has no gradium-config node selected.')));
       return;
     }
+    const keyProperty = props.keyProperty;
 
     const manager = new StreamManager<NodeMessageInFlow>({
-      settings,
-      format: formatFromConfig(def),
-      maxStreams: Math.max(1, Math.floor(num(def.maxStreams, 50))),
+      settings: settingsOf(props),
+      format: formatOf(props),
+      maxStreams: props.maxStreams,
       connection: () => config.connection(),
       ...testingOverrides(RED),
     });
@@ -83,7 +85,9 @@ export = function register(RED: NodeAPI): void {
       node.send([null, null, outMessage(key, ctx, { payload: t.text, final: t.final, transcript: t })]),
     );
     manager.on('failed', (key, err: GradiumError, ctx) => {
-      node.error(`stream "${key}": ${err.message}`, outMessage(key, ctx, { payload: err.message, code: err.code }));
+      // A coded Error (not a string), so a Catch node reads msg.error.code; the message names the stream.
+      const reported = new CodedError(err.code, `stream "${key}": ${err.message}`);
+      node.error(reported, outMessage(key, ctx, { payload: err.message }));
     });
     manager.on('warning', (_key, message) => node.warn(message));
 
@@ -102,11 +106,20 @@ export = function register(RED: NodeAPI): void {
       throw new InputError(`msg.${keyProperty} (the stream key): got ${describeValue(v)}; expected a string or number.`);
     }
 
+    /**
+     * The stream a message names, for what can apply to one stream or to all (settings, mute, reset): none
+     * when the key property is missing or empty (an Inject node's topic is "" unless set).
+     */
+    function namedKey(msg: NodeMessageInFlow): string | undefined {
+      const key = keyOf(msg);
+      return key === '' ? undefined : key;
+    }
+
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
       if (a === undefined || a === null || a === '') return undefined;
       if (typeof a === 'string' && (ACTIONS as readonly string[]).includes(a)) return a as Action;
-      throw new InputError(`msg.action: got ${describeValue(a)}; expected "start", "flush" or "stop".`);
+      throw new InputError(`msg.action: got ${describeValue(a)}; expected "start", "flush", "stop", "mute" or "unmute".`);
     }
 
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
@@ -125,17 +138,21 @@ export = function register(RED: NodeAPI): void {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         const key = keyOf(msg);
+        const named = namedKey(msg);
         if (m.reset !== undefined && m.reset !== false) {
-          const hasKey = rawKey(msg) !== undefined;
-          manager.reset(hasKey ? key : undefined);
+          manager.reset(named);
           done();
           return;
         }
-        if (m.settings !== undefined) manager.updateSettings(m.settings);
         const action = actionOf(m);
+        // Checked before anything changes: a bad muteMs leaves the mute state as it was.
+        const muteMs = muteMsOf(m.muteMs, action);
         if (m.format !== undefined) validateFormatOverride(m.format);
+        if (m.settings !== undefined) manager.updateSettings(m.settings, named);
         const hasAudio = !isNoAudio(m.payload);
+        // start and unmute come before the message's audio, the other actions after it.
         if (action === 'start') manager.start(key, msg);
+        if (action === 'unmute') manager.unmute(named);
         if (hasAudio) {
           manager.pushAudio(key, m.payload, m.format, msg);
         } else if (!action && m.settings === undefined) {
@@ -145,6 +162,7 @@ export = function register(RED: NodeAPI): void {
         }
         if (action === 'flush') manager.flush(key, msg);
         if (action === 'stop') manager.stop(key, msg);
+        if (action === 'mute') manager.mute(named, muteMs);
         done();
       } catch (err) {
         done(err instanceof Error ? err : new Error(String(err)));
@@ -167,6 +185,8 @@ export = function register(RED: NodeAPI): void {
     settings: {
       // Hidden knobs for tests and the benchmark: short session caps, quick backoff.
       gradiumSttTesting: { value: undefined, exportable: false },
+      // The settings' names, defaults and ranges, for the dialog's validators (one source of truth).
+      gradiumSttSpec: { value: STT_SPEC, exportable: true },
     },
   });
 };

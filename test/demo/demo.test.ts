@@ -58,18 +58,32 @@ describe('npm start demo', function () {
     assert.equal(run.code, 0, `demo exited with ${run.signal ?? run.code}:\n${run.output.slice(-4000)}`);
     const notices = run.output.split('\n').filter((l) => l.startsWith('No GRADIUM_API_KEY set'));
     assert.equal(notices.length, 1, 'exactly one plain line says the emulator is used');
-    assert.match(notices[0], /ws:\/\/127\.0\.0\.1:\d+/);
+    assert.match(notices[0]!, /ws:\/\/127\.0\.0\.1:\d+/);
     assert.match(run.output, /Node-RED editor: http:\/\/127\.0\.0\.1:\d+\//);
 
     const final = /^Demo: first final transcript: (.*)$/m.exec(run.output);
     assert.ok(final, `no final transcript reported:\n${run.output.slice(-4000)}`);
-    const firstUtterance = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[0];
+    const firstUtterance = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[0]!;
     const firstWords = normalise(firstUtterance).split(' ').slice(0, 2).join(' ');
     assert.ok(
-      normalise(final[1]).includes(firstWords),
+      normalise(final[1]!).includes(firstWords),
       `final transcript "${final[1]}" should contain the sample's first words "${firstWords}"`,
     );
     // The transcript also reached the terminal through the debug node, as a user would see it.
     assert.match(run.output, /\[debug:transcript\] final \[demo\]: /);
+
+    // Played as a microphone would: it says so, and the interim results follow the speech — none of the
+    // second sentence's words shows before the first sentence's final (a whole file sent at once would run ahead).
+    assert.match(run.output, /Playing samples\/hello\.wav into gradium-stt in real time, 80 ms chunks/);
+    const beforeFinal = run.output.slice(0, run.output.search(/\[debug:transcript\] final \[demo\]: /));
+    const interims = [...beforeFinal.matchAll(/\[debug:transcript\] interim \[demo\]: (.*)/g)].map((m) => m[1]!);
+    assert.ok(interims.length >= 2, `interim results before the first final: ${JSON.stringify(interims)}`);
+    const secondSentence = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[1]!;
+    const secondOnly = normalise(secondSentence)
+      .split(' ')
+      .filter((w) => !normalise(firstUtterance).split(' ').includes(w));
+    for (const text of interims) {
+      for (const w of secondOnly) assert.ok(!normalise(text).split(' ').includes(w), `"${w}" (second sentence) in "${text}" before the first final`);
+    }
   });
 });

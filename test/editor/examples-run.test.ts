@@ -1,7 +1,8 @@
 /**
- * The examples do what their comments say: all five are deployed unchanged into a real Node-RED, except
+ * The examples do what their comments say: all of them are deployed unchanged into a real Node-RED, except
  * for what a user would set (the Gradium config points at the local emulator with a key, the MQTT broker
- * at an in-process broker, GRADIUM_SAMPLE at the bundled sample) and debug nodes also logging to the
+ * at an in-process broker, GRADIUM_SAMPLE at the bundled sample; the two examples that share mics/+/audio get
+ * a per-session emulator script) and debug nodes also logging to the
  * console so the test can read them. Then each is driven the way its comment tells a user to.
  */
 import { strict as assert } from 'node:assert';
@@ -149,6 +150,10 @@ describe('examples run in a real Node-RED', function () {
           Object.assign(n, { region: 'custom', endpoint: emulator.url, credentials: { apiKey: 'example-test-key' } });
         } else if (n.type === 'mqtt-broker') {
           Object.assign(n, { broker: '127.0.0.1', port: String(broker.port) });
+        } else if (n.type === 'gradium-stt' && (number === '02' || number === '07')) {
+          // Both listen on mics/+/audio: each session reads the script from its start, so which example's
+          // session the emulator hears first does not decide which sentence each one gets.
+          n.jsonConfig = JSON.stringify({ emulator_script: SCRIPT });
         } else if (n.type === 'debug') {
           Object.assign(n, { name: `ex${number}-${String(n.name)}`, console: true, complete: 'true', targetType: 'full' });
         }
@@ -221,6 +226,24 @@ describe('examples run in a real Node-RED', function () {
     await eventually('a final transcript', () => logged('04', 'transcript').find((m) => m.includes('final: true')));
   });
 
+  it('08: the kitchen is transcribed in French, the office in English, other rooms detect the language', async () => {
+    assert.ok(mqttClient);
+    // The two inject nodes gave the rooms their settings when the flow started.
+    const pcm = chunks(wavPcm(SAMPLE_WAV), 3200);
+    for (const room of ['kitchen', 'office', 'hall']) {
+      for (const chunk of pcm.slice(0, 20)) await mqttClient.publishAsync(`rooms/${room}/audio`, chunk);
+    }
+    const languageOf = async (room: string): Promise<string> => {
+      const connected = await eventually(`a connected message for ${room}`, () =>
+        logged('08', 'connected').find((m) => m.includes(`rooms/${room}/audio`)),
+      );
+      return /language: '(\w+)'/.exec(connected)?.[1] ?? connected;
+    };
+    assert.equal(await languageOf('kitchen'), 'fr');
+    assert.equal(await languageOf('office'), 'en');
+    assert.equal(await languageOf('hall'), 'any');
+  });
+
   it('05: start opens the session, flush ends the turn with a final', async () => {
     await inject('05', 'start');
     await eventually('a connected message after start', () => logged('05', 'connected')[0]);
@@ -235,5 +258,31 @@ describe('examples run in a real Node-RED', function () {
     await eventually('a disconnected message after stop', () =>
       logged('05', 'disconnected').find((m) => m.includes("reason: 'stop'")),
     );
+  });
+
+  it('07: a spoken command ("Turn on the kitchen lights.") becomes ON on home/kitchen/light/set', async () => {
+    assert.ok(mqttClient);
+    const commands: { topic: string; text: string }[] = [];
+    mqttClient.on('message', (topic, payload) => {
+      if (topic.startsWith('home/')) commands.push({ topic, text: payload.toString('utf8') });
+    });
+    await mqttClient.subscribeAsync('home/#');
+    // Example 07 also heard the sample that test 02 published on mics/kitchen/audio: let that command pass.
+    for (let seen = -1; seen !== commands.length; ) {
+      seen = commands.length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    commands.length = 0;
+    for (const chunk of chunks(wavPcm(SAMPLE_WAV), 3200)) await mqttClient.publishAsync('mics/hall/audio', chunk);
+    const command = await eventually('a light command', () => commands[0]).catch((err: Error) => {
+      throw new Error(`${err.message}; heard: ${logged('07', 'heard').join('\n')}`);
+    });
+    assert.deepEqual(command, { topic: 'home/kitchen/light/set', text: 'ON' });
+    await eventually('the final with its normalized text', () =>
+      logged('07', 'heard').find((m) => m.includes("normalized: 'turn on the kitchen lights'")),
+    );
+    // The other sentences of the sample are not commands.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(commands.length, 1, JSON.stringify(commands));
   });
 });
