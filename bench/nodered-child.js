@@ -62,7 +62,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
 
   const cycle = speechCycle();
   const chunkSamples = (16000 * chunkMs) / 1000;
-  const { sends } = TARGETS[target];
+  const { sends, message } = TARGETS[target];
   // The chunk after which the target puts audio on the wire: every 80 ms frame, or every chunk.
   const chunksPerSend = sends === 'frames' ? FRAME_SAMPLES / chunkSamples : 1;
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
@@ -79,7 +79,8 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
       if (startTick[i] > k) return false;
       const own = k - startTick[i];
       const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
-      const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
+      const chunk = cycle.subarray(at, at + chunkSamples * 2);
+      const msg = message ? message(keys[i], chunk, own) : { topic: keys[i], payload: chunk };
       if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], performance.now());
       probe.currentKey = keys[i];
       input.receive(msg);

@@ -5,7 +5,9 @@
  * runner listens to. A new scenario is a target here and a line in run.js's SCENARIOS.
  *
  * `sessions`: the target opens Gradium sessions (the runner stops them and waits for `disc`); `sends`: what
- * goes on the wire, an audio message per 80 ms frame ('frames'), per input chunk ('chunks'), or nothing.
+ * goes on the wire, an audio message per 80 ms frame ('frames'), per input chunk ('chunks'), or nothing;
+ * `message(key, chunk, k)` (optional): the msg injected for stream `key`'s k-th chunk, when it is not
+ * `{ topic: key, payload: chunk }` (a node whose input is not audio).
  * Sinks: `disc` receives one msg per ended session (the runner waits for them after `action: stop`),
  * `tx` receives transcripts (text → msg latency), `conn` connected messages.
  */
