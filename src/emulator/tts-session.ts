@@ -90,6 +90,8 @@ export class TtsProtocolSession implements EmulatorTtsSession {
   private pendingWords: SynthWord[] = [];
   private sentSamples = 0;
   private endRequested = false;
+  /** A `<flush>` came: send what is voiced even if it is less than a message. */
+  private flushRequested = false;
   private pumping = false;
   private closeCodeSent: number | undefined;
 
@@ -250,6 +252,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
     this.text = this.text === '' ? text : `${this.text} ${text}`;
     this.tokens.push(...messageTokens(text));
     const flushAt = this.tokens.lastIndexOf('<flush>');
+    if (flushAt >= 0) this.flushRequested = true;
     this.voice(flushAt >= 0 ? flushAt + 1 : this.tokens.length - LAG_WORDS);
     this.pump();
   }
@@ -283,8 +286,10 @@ export class TtsProtocolSession implements EmulatorTtsSession {
     if (this.pumping || !output) return;
     const frame = Math.round(output.rate * CHUNK_S);
     while (this.phase === 'streaming' || this.phase === 'draining') {
-      const available = this.pendingSamples >= frame || (this.endRequested && this.pendingSamples > 0);
+      const drain = this.endRequested || this.flushRequested;
+      const available = this.pendingSamples >= frame || (drain && this.pendingSamples > 0);
       if (!available) {
+        this.flushRequested = false;
         if (this.endRequested && this.pendingSamples === 0) this.finish();
         return;
       }

@@ -122,6 +122,8 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   /** Redeploy or shutdown: like stop, with reason `closed`; nothing more happens on this key. */
   close(): void {
     if (this.stateValue === 'closed') return;
+    // Closed first: what follows emits events whose listeners may look at this speaker.
+    this.setState('closed');
     const dropped = this.drop('closed');
     const running = this.current;
     this.current = null;
@@ -130,7 +132,6 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     this.playback.noteDropped(dropped + (running ? 1 : 0));
     this.playback.stopNow('closed');
     this.playback.dispose();
-    this.setState('closed');
     this.emit('changed');
     this.removeAllListeners();
   }

@@ -2,6 +2,7 @@
  * What the speech layer works with: the settings of an utterance, the audio it hands out, the figures of a
  * speaking period. Names match the node's settings (src/settings/tts-spec.ts) and its output messages.
  */
+import type { SpeechError } from './errors';
 
 export const OUTPUT_ENCODINGS = ['wav', 'pcm', 'opus', 'ulaw', 'alaw'] as const;
 export type OutputEncoding = (typeof OUTPUT_ENCODINGS)[number];
@@ -74,6 +75,6 @@ export interface SpeakingFigures {
 /** How an utterance ended, for the node's done(). */
 export type UtteranceOutcome =
   | { status: 'spoken' }
-  | { status: 'failed'; error: Error }
+  | { status: 'failed'; error: SpeechError }
   | { status: 'stopped' }
   | { status: 'dropped'; reason: 'stop' | 'error' | 'closed' };
