@@ -31,7 +31,7 @@ async function startLocalEmulator(port, script) {
   try {
     emulatorModule = require('../dist/emulator');
   } catch (err) {
-    throw new Error(`The emulator is not built (${err.message}). Run "npm run build" first.`);
+    throw new Error(`The emulator is not built (${err.message}). Run "npm run build" first.`, { cause: err });
   }
   try {
     return await emulatorModule.startEmulator({ port, script });

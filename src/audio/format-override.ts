@@ -2,9 +2,8 @@
  * Validation of the audio format: the node's defaults and the per-message `msg.format` override.
  * Messages come from any flow, so every field is checked and a bad one is named in the error.
  */
-import { ENCODINGS, SAMPLE_FORMATS } from '../nodes/node-config';
-import { AudioInputError, type AudioFormat, type Encoding, type SampleFormat } from './types';
-import { describeValue } from './describe-value';
+import { AudioInputError, ENCODINGS, SAMPLE_FORMATS, type AudioFormat, type Encoding, type SampleFormat } from './types';
+import { describeValue } from '../common/describe-value';
 
 const FIELDS = ['encoding', 'sampleRate', 'channels', 'sampleFormat'] as const;
 /** Wide enough for any real source; the resampler accepts it and a frame stays small. */

@@ -13,5 +13,5 @@ export function isNativeRate(rate: number): boolean {
 export function outputRateFor(sourceRate: number): number {
   if (isNativeRate(sourceRate)) return sourceRate;
   for (const rate of NATIVE_PCM_RATES) if (rate >= sourceRate) return rate;
-  return NATIVE_PCM_RATES[NATIVE_PCM_RATES.length - 1];
+  return NATIVE_PCM_RATES[NATIVE_PCM_RATES.length - 1]!;
 }

@@ -3,9 +3,17 @@
  * in one Gradium `input_format`, with their duration, and a clear error for input it cannot use.
  */
 import type { InputFormat } from '../gradium/protocol';
-import type { Encoding, SampleFormat } from '../nodes/node-config';
+import { CodedError } from '../common/error-codes';
 
-export type { Encoding, SampleFormat, InputFormat };
+export type { InputFormat };
+
+/** How raw payload bytes are read: `auto` recognises WAV and Ogg by their first bytes, else raw PCM. */
+export const ENCODINGS = ['auto', 'pcm', 'wav', 'opus', 'ulaw', 'alaw'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+/** Little-endian sample layouts of raw PCM. */
+export const SAMPLE_FORMATS = ['s16le', 's24le', 's32le', 'f32le', 'u8'] as const;
+export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 
 /** How the bytes of a payload are to be read. `auto` sniffs WAV (RIFF) and Ogg by magic bytes. */
 export interface AudioFormat {
@@ -22,8 +30,11 @@ export interface AudioFrame {
 }
 
 /** Thrown for a payload that cannot be audio; the message names what came and what is accepted. */
-export class AudioInputError extends Error {
+export class AudioInputError extends CodedError {
   override readonly name = 'AudioInputError';
+  constructor(message: string) {
+    super('BAD_AUDIO', message);
+  }
 }
 
 export interface AudioPipelineOptions {

@@ -2,7 +2,11 @@
  * Where a Gradium session connects. The global host routes to the nearest region; the regional hosts are
  * kept for keys provisioned there (protocol reference §1).
  */
-import type { Region } from '../nodes/node-config';
+import { CodedError } from '../common/error-codes';
+
+/** `global` routes to the nearest region; `custom` takes a URL (the emulator, a proxy). */
+export const REGIONS = ['global', 'eu', 'us', 'custom'] as const;
+export type Region = (typeof REGIONS)[number];
 
 export const REGION_URLS: Record<Exclude<Region, 'custom'>, string> = {
   global: 'wss://api.gradium.ai/api/speech/asr',
@@ -18,8 +22,11 @@ export const TTS_REGION_URLS: Record<Exclude<Region, 'custom'>, string> = {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
-export class EndpointError extends Error {
+export class EndpointError extends CodedError {
   override readonly name = 'EndpointError';
+  constructor(message: string) {
+    super('BAD_ENDPOINT', message);
+  }
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -33,6 +40,10 @@ const TTS_PATH = 'speech/tts';
 function customUrl(endpoint: string | undefined): URL {
   const text = (endpoint ?? '').trim();
   if (!text) throw new EndpointError('Region is "custom" but no endpoint URL is set.');
+  if (text.includes('${')) {
+    // Node-RED replaces ${VAR} only when it is the whole value; inside a URL it would reach DNS as is.
+    throw new EndpointError(`Endpoint "${text}" contains \${…}: use an environment variable for the whole URL, or none.`);
+  }
   let url: URL;
   try {
     url = new URL(text);

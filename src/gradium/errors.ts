@@ -1,14 +1,16 @@
 /**
  * Everything that can end a Gradium session abnormally, as one typed error. `kind` says where it came from;
- * `retryable` says whether reconnecting can help (a bad key or a bad setting will fail the same way again).
+ * `category` what the user has to do about it (and whether reconnecting can help); `code` is the stable
+ * string a Catch node branches on; `closeCode` the WebSocket close code, HTTP status or error-frame code.
  */
+import { CodedError, type ErrorCode } from '../common/error-codes';
 
 export type GradiumErrorKind =
-  /** The HTTP upgrade was refused (status in `code`). */
+  /** The HTTP upgrade was refused (status in `closeCode`). */
   | 'http'
-  /** The server sent an `error` frame (`code` 1008 or 1011). */
+  /** The server sent an `error` frame (`closeCode` 1008 or 1011). */
   | 'server'
-  /** The socket closed without end_of_stream (close code in `code`). */
+  /** The socket closed without end_of_stream (close code in `closeCode`). */
   | 'closed'
   /** No `ready` within the handshake timeout. */
   | 'timeout'
@@ -18,15 +20,24 @@ export type GradiumErrorKind =
 /** What the user has to do about it, which also drives the status text. */
 export type GradiumErrorCategory = 'auth' | 'no-credit' | 'config' | 'transient';
 
-export class GradiumError extends Error {
+function codeFor(kind: GradiumErrorKind, category: GradiumErrorCategory): ErrorCode {
+  if (category === 'auth') return 'KEY_REFUSED';
+  if (category === 'no-credit') return 'NO_CREDIT';
+  if (category === 'config') return 'SETTING_REFUSED';
+  return kind === 'server' ? 'SERVER_ERROR' : 'UNREACHABLE';
+}
+
+export class GradiumError extends CodedError {
   override readonly name = 'GradiumError';
   constructor(
     readonly kind: GradiumErrorKind,
     message: string,
-    readonly code: number | null,
+    readonly closeCode: number | null,
     readonly category: GradiumErrorCategory,
+    /** Only where the category alone does not say it (no key, a bad endpoint, an unknown voice). */
+    code?: ErrorCode,
   ) {
-    super(message);
+    super(code ?? codeFor(kind, category), message);
   }
 
   get retryable(): boolean {
@@ -37,7 +48,7 @@ export class GradiumError extends Error {
 const CONFIG_HINTS = /language|delay|input_format|format|keyword|json_config|config|setup|model|parsing|invalid/i;
 const CREDIT_HINTS = /credit|quota|balance|payment/i;
 
-/** Classify a Gradium `error` frame (protocol reference §4.2, §4.3). */
+/** Classify a Gradium `error` frame (docs/gradium-protocol.md, "Errors"). */
 export function errorFromServerFrame(code: number, message: string): GradiumError {
   let category: GradiumErrorCategory = 'transient';
   if (CREDIT_HINTS.test(message)) category = 'no-credit';

@@ -270,16 +270,16 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
     this.stateValue = SessionState.CLOSING;
     const ws = this.ws;
     if (!ws) {
-      this.finish(error.code ?? CloseCode.ABNORMAL, error.message);
+      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
       return;
     }
     if (ws.readyState === WebSocket.OPEN) {
-      ws.close(error.kind === 'server' && error.code ? error.code : CloseCode.NORMAL);
+      ws.close(error.kind === 'server' && error.closeCode ? error.closeCode : CloseCode.NORMAL);
       this.armCloseTimer();
     } else if (ws.readyState === WebSocket.CONNECTING) {
       ws.terminate();
     } else if (ws.readyState === WebSocket.CLOSED) {
-      this.finish(error.code ?? CloseCode.ABNORMAL, error.message);
+      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
     }
   }
 

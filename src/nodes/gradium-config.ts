@@ -6,6 +6,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { EndpointError, resolveEndpoint } from '../gradium/endpoints';
 import { GradiumError } from '../gradium/errors';
 import { checkKey } from '../gradium/key-check';
+import { CONFIG_SPEC } from '../settings/config-spec';
 import type { GradiumConfigCredentials, GradiumConfigNode, GradiumConfigProps } from './node-config';
 
 
@@ -40,7 +41,7 @@ export = function register(RED: NodeAPI): void {
       try {
         url = resolveEndpoint(node.region, node.endpoint);
       } catch (err) {
-        throw new GradiumError('network', (err as EndpointError).message, null, 'config');
+        throw new GradiumError('network', (err as EndpointError).message, null, 'config', 'BAD_ENDPOINT');
       }
       const apiKey = resolveKey(node.credentials?.apiKey, node);
       if (!apiKey) {
@@ -49,14 +50,17 @@ export = function register(RED: NodeAPI): void {
           'No Gradium API key: set one in the gradium-config node or the GRADIUM_API_KEY environment variable.',
           null,
           'auth',
+          'NO_KEY',
         );
       }
       return { url, apiKey };
     };
   }
 
-  RED.nodes.registerType<Node<GradiumConfigCredentials>, ConfigDef, Record<string, never>, GradiumConfigCredentials>('gradium-config', GradiumConfig, {
+  RED.nodes.registerType<Node<GradiumConfigCredentials>, ConfigDef, Record<string, unknown>, GradiumConfigCredentials>('gradium-config', GradiumConfig, {
     credentials: { apiKey: { type: 'password' } },
+    // The region list for the dialog's validator (one source of truth, src/settings/config-spec.ts).
+    settings: { gradiumConfigSpec: { value: CONFIG_SPEC, exportable: true } },
   });
 
   // "Check key" in the config dialog. Needs the right to edit this node type; answers in plain words and

@@ -6,12 +6,13 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { prepareAudio, validateFormatOverride } from '../audio';
 import { isAudioPrepared } from '../audio/resampler';
+import { CodedError } from '../common/error-codes';
+import { describeValue } from '../common/describe-value';
 import type { GradiumError } from '../gradium/errors';
-import type { StreamSettings } from '../streams/settings';
+import { STT_SPEC, type SttValues } from '../settings/stt-spec';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { describeValue } from '../audio/describe-value';
-import { formatFromConfig, InputError, isNoAudio, num, settingsFromConfig } from './stt-input';
+import { formatOf, InputError, isNoAudio, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
@@ -40,28 +41,29 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
-    const keyProperty = (def.keyProperty || 'topic').trim();
     const status = new SttStatus(node, RED._.bind(RED));
 
-    let settings: StreamSettings;
+    let props: SttValues;
     try {
-      settings = settingsFromConfig(def);
+      props = propsFromConfig(def);
     } catch (err) {
       status.fatal('config');
-      node.error(`Invalid configuration: ${(err as Error).message}`);
-      node.on('input', (_msg, _send, done) => done(new Error(`gradium-stt is misconfigured: ${(err as Error).message}`)));
+      const message = `gradium-stt is misconfigured: ${(err as Error).message}`;
+      node.error(message);
+      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
       return;
     }
     if (!config) {
       status.fatal('noConfig');
-      node.on('input', (_msg, _send, done) => done(new Error('gradium-stt has no gradium-config node selected.')));
+      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', 'gradium-stt has no gradium-config node selected.')));
       return;
     }
+    const keyProperty = props.keyProperty;
 
     const manager = new StreamManager<NodeMessageInFlow>({
-      settings,
-      format: formatFromConfig(def),
-      maxStreams: Math.max(1, Math.floor(num(def.maxStreams, 50))),
+      settings: settingsOf(props),
+      format: formatOf(props),
+      maxStreams: props.maxStreams,
       connection: () => config.connection(),
       ...testingOverrides(RED),
     });
@@ -83,7 +85,9 @@ export = function register(RED: NodeAPI): void {
       node.send([null, null, outMessage(key, ctx, { payload: t.text, final: t.final, transcript: t })]),
     );
     manager.on('failed', (key, err: GradiumError, ctx) => {
-      node.error(`stream "${key}": ${err.message}`, outMessage(key, ctx, { payload: err.message, code: err.code }));
+      // A coded Error (not a string), so a Catch node reads msg.error.code; the message names the stream.
+      const reported = new CodedError(err.code, `stream "${key}": ${err.message}`);
+      node.error(reported, outMessage(key, ctx, { payload: err.message }));
     });
     manager.on('warning', (_key, message) => node.warn(message));
 
@@ -167,6 +171,8 @@ export = function register(RED: NodeAPI): void {
     settings: {
       // Hidden knobs for tests and the benchmark: short session caps, quick backoff.
       gradiumSttTesting: { value: undefined, exportable: false },
+      // The settings' names, defaults and ranges, for the dialog's validators (one source of truth).
+      gradiumSttSpec: { value: STT_SPEC, exportable: true },
     },
   });
 };

@@ -3,46 +3,45 @@
  * Every refusal names what came and what is accepted.
  */
 import type { AudioFormat } from '../audio/types';
-import { parseJsonConfig, validateSettings, type StreamSettings } from '../streams/settings';
-import { STT_DEFAULTS, type GradiumSttProps } from './node-config';
+import { CodedError } from '../common/error-codes';
+import { parseProps } from '../settings/spec';
+import { STT_SPEC, type SttValues } from '../settings/stt-spec';
+import type { StreamSettings } from '../streams/settings';
+import type { GradiumSttProps } from './node-config';
 
-export class InputError extends Error {
+export class InputError extends CodedError {
   override readonly name = 'InputError';
+  constructor(message: string) {
+    super('BAD_INPUT', message);
+  }
 }
 
-export function num(v: unknown, fallback: number): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : fallback;
+/** The node's saved properties, validated; throws SettingsError naming the bad property. */
+export function propsFromConfig(def: Partial<GradiumSttProps>): SttValues {
+  return parseProps(STT_SPEC, def as Record<string, unknown>);
 }
 
-/** The node's saved properties as stream settings; throws SettingsError naming the bad property. */
-export function settingsFromConfig(def: Partial<GradiumSttProps>): StreamSettings {
-  const d = { ...STT_DEFAULTS, ...def };
-  return validateSettings({
-    language: d.language,
-    delayInFrames: num(d.delayInFrames, NaN),
-    model: d.model,
-    jsonConfig: parseJsonConfig(d.jsonConfig),
-    turnMode: d.turnMode,
-    vadHorizon: num(d.vadHorizon, NaN),
-    vadThreshold: num(d.vadThreshold, NaN),
-    vadSteps: num(d.vadSteps, NaN),
-    flushTimeout: num(d.flushTimeout, NaN),
-    finalGrace: num(d.finalGrace, NaN),
-    idleTimeout: num(d.idleTimeout, NaN),
-    interim: d.interim !== false,
-    bufferSeconds: num(d.bufferSeconds, NaN),
-  });
-}
-
-export function formatFromConfig(def: Partial<GradiumSttProps>): AudioFormat {
-  const d = { ...STT_DEFAULTS, ...def };
+/** The stream settings among a node's validated properties. */
+export function settingsOf(p: SttValues): StreamSettings {
   return {
-    encoding: d.encoding,
-    sampleRate: num(d.sampleRate, 16000),
-    channels: num(d.channels, 1),
-    sampleFormat: d.sampleFormat,
+    language: p.language,
+    delayInFrames: p.delayInFrames,
+    model: p.model,
+    jsonConfig: p.jsonConfig,
+    turnMode: p.turnMode,
+    vadHorizon: p.vadHorizon,
+    vadThreshold: p.vadThreshold,
+    vadSteps: p.vadSteps,
+    flushTimeout: p.flushTimeout,
+    finalGrace: p.finalGrace,
+    idleTimeout: p.idleTimeout,
+    interim: p.interim,
+    bufferSeconds: p.bufferSeconds,
   };
+}
+
+export function formatOf(p: SttValues): AudioFormat {
+  return { encoding: p.encoding, sampleRate: p.sampleRate, channels: p.channels, sampleFormat: p.sampleFormat };
 }
 
 /** Payloads that come with an action but carry no audio (an Inject node's timestamp, an empty string). */
@@ -56,4 +55,3 @@ export function isNoAudio(payload: unknown): boolean {
     (typeof payload === 'object' && !ArrayBuffer.isView(payload) && !(payload instanceof ArrayBuffer) && Object.keys(payload).length === 0)
   );
 }
-

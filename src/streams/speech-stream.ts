@@ -390,7 +390,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.emit('disconnected', {
       session: run.session,
       reason,
-      code: error?.code ?? end.code,
+      code: error?.closeCode ?? end.code,
       message: end.message,
       willReconnect,
       retryInMs,

@@ -4,6 +4,7 @@
  * breaker that stops a refused key or a bad setting from turning into a reconnect storm.
  */
 import { AudioPipeline } from '../audio';
+import { CodedError } from '../common/error-codes';
 import type { AudioFormat } from '../audio/types';
 import { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
@@ -15,12 +16,18 @@ import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
 
-export class StreamLimitError extends Error {
+export class StreamLimitError extends CodedError {
   override readonly name = 'StreamLimitError';
+  constructor(message: string) {
+    super('STREAM_CAP', message);
+  }
 }
 
-export class NoStreamError extends Error {
+export class NoStreamError extends CodedError {
   override readonly name = 'NoStreamError';
+  constructor(message: string) {
+    super('NO_STREAM', message);
+  }
 }
 
 export interface StreamManagerOptions {

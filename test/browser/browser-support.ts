@@ -55,7 +55,7 @@ export class PageProblems {
       if (msg.type() !== 'error') return;
       const text = msg.text();
       const external = /^Failed to load resource: (net::\S+)/.exec(text);
-      if (external && this.externalFailures.has(external[1])) return;
+      if (external && this.externalFailures.has(external[1]!)) return;
       this.problems.push(`console error: ${text}`);
     });
   }
@@ -139,6 +139,6 @@ export function parseI18nAttribute(value: string): { attr: string; key: string }
     .filter(Boolean)
     .map((part) => {
       const m = /^\[(\w+)\](.*)$/.exec(part);
-      return m ? { attr: m[1], key: m[2] } : { attr: '', key: part };
+      return m ? { attr: m[1]!, key: m[2]! } : { attr: '', key: part };
     });
 }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { STT_SPEC } from '../../src/settings/stt-spec';
 import { REPO_ROOT, startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
 import {
   findChromium,
@@ -104,7 +105,7 @@ async function checkTranslatedTexts(page: Page, scope: string, catalog: MessageC
       const out: { i18n: string; text: string; attrs: Record<string, string | null> }[] = [];
       const elements = w.document.querySelectorAll(`${scope} [data-i18n]`);
       for (let i = 0; i < elements.length; i++) {
-        const el = elements[i];
+        const el = elements[i]!;
         const i18n = el.getAttribute('data-i18n') ?? '';
         // The editor prefixes a node's own keys with its catalog's namespace ("module/set:key").
         if (!i18n.split(';').some((p) => p.replace(/^\[\w+\]/, '').replace(/^[^:]*:/, '').startsWith(type + '.'))) {
@@ -124,7 +125,7 @@ async function checkTranslatedTexts(page: Page, scope: string, catalog: MessageC
   let checked = 0;
   for (const item of found) {
     for (const { attr, key: fullKey } of parseI18nAttribute(item.i18n)) {
-      const [namespace, key] = fullKey.includes(':') ? fullKey.split(':', 2) : ['', fullKey];
+      const [namespace, key] = fullKey.includes(':') ? (fullKey.split(':', 2) as [string, string]) : ['', fullKey];
       if (!key.startsWith(catalog.type + '.')) continue;
       if (namespace && namespace !== `node-red-contrib-gradium/${catalog.type}`) {
         problems.push(`"${fullKey}" is looked up in another catalog`);
@@ -248,14 +249,16 @@ describe('editor in a real browser (Chromium)', function () {
           }
           return out;
         });
-        assert.equal(result.stt1.valid, true, `stt1 errors: ${JSON.stringify(result.stt1.errors)}`);
-        assert.equal(result.stt1.triangle, false);
-        assert.equal(result.stt2.valid, false);
-        assert.equal(result.stt2.triangle, true, 'the canvas shows the warning triangle');
-        assert.equal(result.stt2.errors?.length, 1, JSON.stringify(result.stt2.errors));
+        const stt1 = result.stt1!;
+        const stt2 = result.stt2!;
+        assert.equal(stt1.valid, true, `stt1 errors: ${JSON.stringify(stt1.errors)}`);
+        assert.equal(stt1.triangle, false);
+        assert.equal(stt2.valid, false);
+        assert.equal(stt2.triangle, true, 'the canvas shows the warning triangle');
+        assert.equal(stt2.errors?.length, 1, JSON.stringify(stt2.errors));
         assert.ok(
-          result.stt2.errors![0].startsWith(stt.get('gradium-stt.label.gradium') + ':'),
-          `message names the Gradium property in ${lang.locale}: ${result.stt2.errors![0]}`,
+          stt2.errors![0]!.startsWith(stt.get('gradium-stt.label.gradium') + ':'),
+          `message names the Gradium property in ${lang.locale}: ${stt2.errors![0]}`,
         );
       });
 
@@ -267,7 +270,7 @@ describe('editor in a real browser (Chromium)', function () {
           return copy.validationErrors ?? [];
         });
         const expected = [
-          stt.get('gradium-stt.validation.integerRange', { min: 8000, max: 192000 }),
+          stt.get('gradium-stt.validation.integerRange', { min: STT_SPEC.sampleRate.min, max: STT_SPEC.sampleRate.max }),
           stt.get('gradium-stt.validation.jsonObject'),
           stt.get('gradium-stt.validation.numberRange', { min: 0, max: 1 }),
         ];
@@ -358,7 +361,7 @@ describe('editor in a real browser (Chromium)', function () {
           const w = globalThis as unknown as EditorWindow;
           w.gradiumTestStatuses = [];
           w.RED.comms.subscribe('status/#', (topic, data) => {
-            w.gradiumTestStatuses!.push({ id: topic.split('/')[1], status: data as { fill?: string; text?: string } });
+            w.gradiumTestStatuses!.push({ id: topic.split('/')[1] ?? '', status: data as { fill?: string; text?: string } });
           });
         });
         // Press the inject node's button on the canvas, as a user would.

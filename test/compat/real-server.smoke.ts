@@ -65,8 +65,8 @@ describe(`package in a real Node-RED server (${process.env.NODE_RED_PATH ?? 'dev
     const node = /Node\.js\s+version: v(\S+)/.exec(server!.output);
     assert.ok(nr && node, 'versions are logged');
     console.log(`      Node-RED ${nr[1]} on Node.js ${node[1]}`);
-    if (process.env.COMPAT_EXPECT_NODE_RED) assert.ok(nr[1].startsWith(process.env.COMPAT_EXPECT_NODE_RED), nr[1]);
-    if (process.env.COMPAT_EXPECT_NODE) assert.ok(node[1].startsWith(process.env.COMPAT_EXPECT_NODE), node[1]);
+    if (process.env.COMPAT_EXPECT_NODE_RED) assert.ok(nr[1]!.startsWith(process.env.COMPAT_EXPECT_NODE_RED), nr[1]);
+    if (process.env.COMPAT_EXPECT_NODE) assert.ok(node[1]!.startsWith(process.env.COMPAT_EXPECT_NODE), node[1]);
   });
 
   it('loads both node types with no load error', async () => {
@@ -89,9 +89,9 @@ describe(`package in a real Node-RED server (${process.env.NODE_RED_PATH ?? 'dev
   it('transcribes the bundled sample against the emulator', async () => {
     await server!.deploy(flow(emulator!.url));
     const line = await server!.waitForLine(/\[debug:transcript\] final: (.*\S)/, { timeoutMs: 60000, includePast: true });
-    const text = /\[debug:transcript\] final: (.*\S)/.exec(line)![1];
+    const text = /\[debug:transcript\] final: (.*\S)/.exec(line)![1]!;
     const words = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, ' ').split(/\s+/).filter(Boolean);
-    assert.deepEqual(words(text).slice(0, 2), words(SCRIPT[0]).slice(0, 2), `first final transcript: "${text}"`);
+    assert.deepEqual(words(text).slice(0, 2), words(SCRIPT[0]!).slice(0, 2), `first final transcript: "${text}"`);
     const errors = server!.output.split('\n').filter((l) => /\[error\]/.test(l));
     assert.deepEqual(errors, []);
   });

@@ -58,15 +58,15 @@ describe('npm start demo', function () {
     assert.equal(run.code, 0, `demo exited with ${run.signal ?? run.code}:\n${run.output.slice(-4000)}`);
     const notices = run.output.split('\n').filter((l) => l.startsWith('No GRADIUM_API_KEY set'));
     assert.equal(notices.length, 1, 'exactly one plain line says the emulator is used');
-    assert.match(notices[0], /ws:\/\/127\.0\.0\.1:\d+/);
+    assert.match(notices[0]!, /ws:\/\/127\.0\.0\.1:\d+/);
     assert.match(run.output, /Node-RED editor: http:\/\/127\.0\.0\.1:\d+\//);
 
     const final = /^Demo: first final transcript: (.*)$/m.exec(run.output);
     assert.ok(final, `no final transcript reported:\n${run.output.slice(-4000)}`);
-    const firstUtterance = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[0];
+    const firstUtterance = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[0]!;
     const firstWords = normalise(firstUtterance).split(' ').slice(0, 2).join(' ');
     assert.ok(
-      normalise(final[1]).includes(firstWords),
+      normalise(final[1]!).includes(firstWords),
       `final transcript "${final[1]}" should contain the sample's first words "${firstWords}"`,
     );
     // The transcript also reached the terminal through the debug node, as a user would see it.

@@ -4,7 +4,8 @@
  * node's whole message contract in both languages.
  */
 import { strict as assert } from 'node:assert';
-import { REGIONS, STT_DEFAULTS } from '../../src/nodes/node-config';
+import { REGIONS } from '../../src/gradium/endpoints';
+import { STT_DEFAULTS } from '../../src/nodes/node-config';
 import {
   catalogNode,
   dataI18nKeys,

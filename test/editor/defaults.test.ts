@@ -4,7 +4,8 @@
  * Node-RED 3.1 two-parameter one that accepts the default and explains a bad value.
  */
 import { strict as assert } from 'node:assert';
-import { CONFIG_DEFAULTS, REGIONS, STT_DEFAULTS } from '../../src/nodes/node-config';
+import { REGIONS } from '../../src/gradium/endpoints';
+import { CONFIG_DEFAULTS, STT_DEFAULTS } from '../../src/nodes/node-config';
 import {
   evaluateDefinitions,
   flowLibrary,
@@ -102,7 +103,9 @@ describe('editor validators explain bad values', () => {
     ['maxStreams', 0],
     ['maxStreams', '2.5'],
     ['sampleRate', 'fast'],
-    ['channels', 9],
+    ['channels', 33],
+    ['vadThreshold', '0'],
+    ['vadThreshold', 1],
     ['vadThreshold', 1.5],
     ['vadSteps', 0],
     ['flushTimeout', -1],
@@ -128,7 +131,7 @@ describe('editor validators explain bad values', () => {
 
   const good: [string, unknown][] = [
     ['maxStreams', '200'],
-    ['vadThreshold', '0'],
+    ['vadThreshold', '0.01'],
     ['idleTimeout', 0],
     ['keyProperty', 'payload.deviceId'],
     ['jsonConfig', ''],
@@ -146,7 +149,7 @@ describe('editor validators explain bad values', () => {
   it('validator messages are translated (German)', () => {
     const de = definition('gradium-stt', 'de');
     const result = validate(de, 'maxStreams', 0);
-    assert.equal(result, 'Max. Streams: Muss eine ganze Zahl von mindestens 1 sein');
+    assert.equal(result, 'Max. Streams: Muss eine ganze Zahl von 1 bis 10000 sein');
   });
 
   describe('gradium-config endpoint', () => {
@@ -169,8 +172,9 @@ describe('editor validators explain bad values', () => {
       assert.equal(typeof check('https://api.gradium.ai', 'custom'), 'string');
       assert.equal(typeof check('not a url', 'custom'), 'string');
     });
-    it('leaves ${VAR} parts to the runtime', () => {
-      assert.equal(check('wss://${GRADIUM_HOST}/api/speech/asr', 'custom'), true);
+    it('leaves a whole ${VAR} value to the runtime (Node-RED replaces it), but refuses one inside a URL (it does not)', () => {
+      assert.equal(check('${GRADIUM_ENDPOINT}', 'custom'), true);
+      assert.equal(typeof check('wss://${GRADIUM_HOST}/api/speech/asr', 'custom'), 'string');
     });
     it('accepts only the listed regions', () => {
       for (const region of REGIONS) assert.equal(validate(config, 'region', region), true);

@@ -2,13 +2,17 @@
  * What the editor tests read: the package's editor HTML (source and built), message catalogs, help files and
  * examples, plus two ways of looking at the HTML: the Flow Library's static parse (scripts/flow-library-types.js)
  * and an evaluation of its <script> blocks in a VM whose `RED` offers just what registration and validators
- * use (translation from our own catalogs, registerType, and Node-RED's own property-expression check).
+ * use (translation from our own catalogs, registerType, Node-RED's own property-expression check, and the
+ * settings declarations the runtime exports as RED.settings.<type>Spec), after the package resources the
+ * HTML loads with <script src="resources/...">, as the editor does.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type * as FlowLibraryTypes from '../../scripts/flow-library-types';
 import { REPO_ROOT } from '../helpers/node-red-server';
+import { CONFIG_SPEC } from '../../src/settings/config-spec';
+import { STT_SPEC } from '../../src/settings/stt-spec';
 
 export { REPO_ROOT };
 
@@ -115,6 +119,22 @@ export function scriptTranslationKeys(html: string): string[] {
   return keys;
 }
 
+/** The node settings the runtime exports to the editor (registerType's `settings` with exportable: true). */
+export const EXPORTED_SETTINGS: Record<string, unknown> = {
+  gradiumSttSpec: STT_SPEC,
+  gradiumConfigSpec: CONFIG_SPEC,
+};
+
+/** Package resources a node's HTML loads (`<script src="resources/<package>/<file>">`), in order. */
+export function resourceScripts(html: string): string[] {
+  const prefix = `resources/${packageJson().name}/`;
+  return [...html.matchAll(/<script[^>]*\bsrc=['"]([^'"]+)['"][^>]*>\s*<\/script>/gi)].map((m) => {
+    const src = m[1] ?? '';
+    if (!src.startsWith(prefix)) throw new Error(`script ${src} is not one of this package's resources`);
+    return fs.readFileSync(path.join(REPO_ROOT, 'resources', src.slice(prefix.length)), 'utf8');
+  });
+}
+
 export function javascriptBlocks(html: string): string[] {
   return [...html.matchAll(/<script.+?type=['"]text\/javascript['"].*?>([\S\s]*?)<\/script>/gi)].map((m) => m[1] ?? '');
 }
@@ -164,10 +184,16 @@ export function translator(lang: Language): (key: string, params?: Record<string
  * Runs the HTML's registration code and returns what it registered. `$` answers "no such element", as it
  * does when no dialog is open (validators then fall back to the saved node).
  */
-export function evaluateDefinitions(html: string, lang: Language = 'en-US'): Record<string, EvaluatedDefinition> {
+export function evaluateDefinitions(
+  html: string,
+  lang: Language = 'en-US',
+  settings: Record<string, unknown> = EXPORTED_SETTINGS,
+): Record<string, EvaluatedDefinition> {
   const registered: Record<string, EvaluatedDefinition> = {};
   const RED = {
     _: translator(lang),
+    // Through JSON, as the editor receives it.
+    settings: JSON.parse(JSON.stringify(settings)) as Record<string, unknown>,
     nodes: {
       registerType(type: string, def: EvaluatedDefinition): void {
         registered[type] = def;
@@ -185,9 +211,8 @@ export function evaluateDefinitions(html: string, lang: Language = 'en-US'): Rec
     },
   };
   const $ = (): { length: number } => ({ length: 0 });
-  for (const block of javascriptBlocks(html)) {
-    vm.runInNewContext(block, { RED, $, URL });
-  }
+  const context = vm.createContext({ RED, $, URL });
+  for (const script of [...resourceScripts(html), ...javascriptBlocks(html)]) vm.runInContext(script, context);
   return registered;
 }
 

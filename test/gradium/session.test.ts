@@ -67,7 +67,7 @@ describe('GradiumSession against the emulator', () => {
     const c = await end;
     assert.ok(c.error);
     assert.equal(c.error.kind, 'server');
-    assert.equal(c.error.code, 1008);
+    assert.equal(c.error.closeCode, 1008);
     assert.equal(c.error.category, 'auth');
     assert.equal(c.error.retryable, false);
     assert.match(c.error.message, /revoked or expired/);
@@ -81,7 +81,7 @@ describe('GradiumSession against the emulator', () => {
     s.connect();
     const c = await end;
     assert.equal(c.error?.kind, 'http');
-    assert.equal(c.error?.code, 401);
+    assert.equal(c.error?.closeCode, 401);
     assert.equal(c.error?.category, 'auth');
   });
 
@@ -95,7 +95,7 @@ describe('GradiumSession against the emulator', () => {
     const end = closed(s);
     s.connect();
     const c = await end;
-    assert.equal(c.error?.code, 1011);
+    assert.equal(c.error?.closeCode, 1011);
     assert.equal(c.error?.category, 'config');
   });
 

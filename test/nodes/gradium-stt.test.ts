@@ -154,7 +154,7 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     h.send({ settings: { delayInFrames: 9 } });
     h.send({ settings: { langauge: 'fr' } });
     await until('three errors', () => h.errors.length >= 3);
-    assert.match(h.errors[0]!, /settings\.language: got "xx"; expected one of en, fr, de, es, pt, any/);
+    assert.match(h.errors[0]!, /settings\.language: got "xx"; expected one of "en", "fr", "de", "es", "pt", "any"/);
     assert.match(h.errors[1]!, /settings\.delayInFrames: got number 9; expected one of 7, 8, 10/);
     assert.match(h.errors[2]!, /msg\.settings\.langauge is not a setting/);
     h.audio('den', chunks(TWO_UTTERANCES, 80));

@@ -1,0 +1,33 @@
+/**
+ * The stable codes every error of these nodes carries as its own `code` property, so that a Catch node can
+ * branch on `msg.error.code` (Node-RED copies an Error's own `code` there). The texts are for the README and
+ * the help; the codes are an interface: never rename one.
+ */
+export const ERROR_CODES = {
+  NOT_CONFIGURED: 'the node cannot run: no gradium-config node is selected, or a saved property is invalid',
+  NO_KEY: 'no API key is set in the gradium-config node or in GRADIUM_API_KEY',
+  BAD_ENDPOINT: 'the custom endpoint is not a valid wss:// URL (ws:// only for loopback hosts)',
+  KEY_REFUSED: 'Gradium refused the API key',
+  NO_CREDIT: 'the Gradium account has no credit left',
+  SETTING_REFUSED: 'a setting was refused, by the node (msg.settings, a node property) or by Gradium',
+  VOICE_UNKNOWN: 'Gradium does not know the voice',
+  UNREACHABLE: 'Gradium could not be reached, or the connection failed and will not be retried',
+  SERVER_ERROR: 'Gradium reported an error that retrying did not fix',
+  BAD_INPUT: 'a message property was not understood (action, stream key, payload type, …)',
+  BAD_AUDIO: 'the payload or msg.format could not be read as audio',
+  BAD_TEXT: 'the text to speak is empty or not a string',
+  STREAM_CAP: 'a new stream was refused because the node already runs its maximum number of streams',
+  NO_STREAM: 'an action named a stream that is not open',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error with a stable code. Subclasses set their own code; the field is an own property on purpose. */
+export class CodedError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
