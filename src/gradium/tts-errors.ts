@@ -9,10 +9,10 @@ import { GradiumError, errorFromServerFrame } from './errors';
 export class UnknownVoiceError extends GradiumError {
   constructor(
     readonly voice: string,
-    code: number,
+    closeCode: number,
     serverMessage: string,
   ) {
-    super('server', `Gradium does not know the voice "${voice}" (error ${code}: ${serverMessage}).`, code, 'config');
+    super('server', `Gradium does not know the voice "${voice}" (error ${closeCode}: ${serverMessage}).`, closeCode, 'config', 'VOICE_UNKNOWN');
   }
 }
 

@@ -267,7 +267,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
     if (this.stateValue === S.CLOSING) return;
     const ws = this.ws;
     if (!ws) {
-      this.finish(error.code ?? CloseCode.ABNORMAL, error.message);
+      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
       return;
     }
     this.setState(S.CLOSING);

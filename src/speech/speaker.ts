@@ -190,7 +190,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
         reported = new SpeechError(
           error.code,
           `${error.message} ${count} queued utterance${count === 1 ? ' was' : 's were'} dropped.`,
-          error.gradiumCode,
+          error.closeCode,
           error.permanent,
         );
       }

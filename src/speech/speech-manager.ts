@@ -75,7 +75,8 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
 
   constructor(private readonly options: SpeechManagerOptions) {
     super();
-    checkCombination(options.settings);
+    // The node's saved sampleRate stays in the flow when the format does not use it: not a conflict.
+    checkCombination(options.settings, {});
     this.settings = { ...options.settings };
     this.clock = options.clock ?? systemClock;
     this.limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };

@@ -19,6 +19,7 @@ import { splitAtWhitespace, spokenCharacters } from '../gradium/tts-text';
 import { TtsSession, type TtsSessionClose } from '../gradium/tts-session';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { UtteranceAudio } from './audio-output';
+import { CodedError } from '../common/error-codes';
 import { SpeechError, speechErrorOf } from './errors';
 import { planRequests, type RequestLimits } from './request-plan';
 import type { AudioOut, SpeechSettings } from './types';
@@ -151,7 +152,9 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
     try {
       connection = this.options.connection();
     } catch (err) {
-      this.fail(new SpeechError('NOT_CONFIGURED', (err as Error).message));
+      // No key or a bad endpoint: the config node's error carries its code (NO_KEY, BAD_ENDPOINT).
+      const code = err instanceof CodedError ? err.code : 'NOT_CONFIGURED';
+      this.fail(new SpeechError(code, (err as Error).message));
       return;
     }
     const { settings, clock, timing } = this.options;
@@ -238,13 +241,12 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
       }, this.options.timing.retryDelayMs);
       return;
     }
-    const reason = speechErrorOf(error, this.seq > 0);
     const detail = error.retryable
       ? this.requestSent
         ? ' Not retried: part of the speech had already been sent.'
         : ' Retried once without success.'
       : '';
-    this.fail(new SpeechError(reason.code, reason.message + detail, reason.gradiumCode, reason.permanent));
+    this.fail(speechErrorOf(error, detail));
   }
 
   private finish(): void {

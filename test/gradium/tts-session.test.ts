@@ -114,7 +114,8 @@ describe('TtsSession against the emulator', () => {
     emu.setFaults({ ttsErrorAfterChunks: { chunks: 1, code: 1011, message: 'Internal server error' } });
     const failed = await run(emu.ttsUrl, ['hello there how are you today']).close;
     assert.equal(failed.error?.retryable, true);
-    assert.equal(failed.error?.code, 1011);
+    assert.equal(failed.error?.closeCode, 1011);
+    assert.equal(failed.error?.code, 'SERVER_ERROR');
   });
 
   it('a server silent past the response timeout fails the request (timeout, retryable)', async () => {

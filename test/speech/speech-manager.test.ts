@@ -165,7 +165,7 @@ describe('SpeechManager against the emulator', () => {
     const outcome = stream.finished[0]!.outcome;
     assert.equal(outcome.status, 'failed');
     const error = (outcome as { error: SpeechError }).error;
-    assert.equal(error.code, 'CONNECTION_LOST');
+    assert.equal(error.code, 'UNREACHABLE');
     assert.match(error.message, /Not retried: part of the speech had already been sent/);
     assert.equal(stream.of('s').length, 3, 'the three chunks that left, and no final');
     assert.equal(emu.ttsSessions.length, 3, 'no retry');
