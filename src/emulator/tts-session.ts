@@ -71,6 +71,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
   sampleRate = 0;
   wordsSent: string[] = [];
   firstAudioAt?: number;
+  finishedAt?: number;
   cancelled = false;
   completed = false;
   closeCode?: number;
@@ -371,6 +372,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
       this.wordsSent.push(w.text);
     }
     this.send({ type: 'end_of_stream' });
+    this.finishedAt = performance.timeOrigin + performance.now();
     this.completed = true;
     this.closeWith(1000, '');
   }

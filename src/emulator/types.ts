@@ -121,6 +121,8 @@ export interface EmulatorTtsSession {
   wordsSent: string[];
   /** Wall-clock time (ms, sub-ms precision) the first audio message was sent. */
   firstAudioAt?: number;
+  /** Wall-clock time (ms, sub-ms precision) end_of_stream was sent. */
+  finishedAt?: number;
   /** The client closed the socket before the end: a cancel. */
   cancelled: boolean;
   /** end_of_stream was sent. */
