@@ -18,9 +18,9 @@ function v(uid: string, name: string, language: string, gender: 'F' | 'M', descr
 }
 
 export const CATALOG_VOICES: readonly EmulatorVoice[] = [
-  v('YTpq7expH9539ERJ', 'Emma', 'en', 'F', 'US English, warm'),
-  v('_6Aslh2DxfmnRLmP', 'Russell', 'en', 'M', 'US English, calm'),
-  v('NbpkqMVS3CJeq2j8', 'Zoey', 'en', 'F', 'US English, bright'),
+  v('YTpq7expH9539ERJ', 'Emma', 'en', 'F', 'US English'),
+  v('_6Aslh2DxfmnRLmP', 'Russell', 'en', 'M', 'US English'),
+  v('NbpkqMVS3CJeq2j8', 'Zoey', 'en', 'F', 'US English'),
   v('4rdlkbxRv4m3UQTW', 'Tilly', 'en', 'F', 'British English'),
   v('dME3IWyZBvmh1n1q', 'Toby', 'en', 'M', 'British English'),
   v('YhIHaAfQ0cQPDV9R', 'Solène', 'fr', 'F', 'French'),
