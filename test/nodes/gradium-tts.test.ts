@@ -6,6 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { startEmulator, type Emulator } from '../../src/emulator';
+import configNode = require('../../src/nodes/gradium-config');
+import ttsNode = require('../../src/nodes/gradium-tts');
 import { TTS_DEFAULTS } from '../../src/nodes/node-config';
 import { until } from '../helpers/speech-audio';
 import { oggPages, parseWav } from '../emulator/tts-helpers';
@@ -335,7 +337,7 @@ describe('gradium-tts node (Node-RED runtime + emulator)', function () {
     });
 
     it('a node without a config node says so on every message', async () => {
-      await helper.load([require('../../src/nodes/gradium-config'), require('../../src/nodes/gradium-tts')], [
+      await helper.load([configNode, ttsNode], [
         { id: 'n1', type: 'gradium-tts', ...TTS_DEFAULTS, gradium: 'missing', wires: [[], []] },
         { id: 'ct', type: 'catch', scope: ['n1'], uncaught: false, wires: [['k1']] },
         { id: 'k1', type: 'helper' },
