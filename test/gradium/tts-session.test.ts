@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { WebSocketServer } from 'ws';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { ManualClock } from '../../src/gradium/clock';
+import { ManualClock } from '../helpers/manual-clock';
 import { resolveEndpoint, resolveTtsEndpoint, TTS_REGION_URLS, httpBaseOf } from '../../src/gradium/endpoints';
 import { UnknownVoiceError } from '../../src/gradium/tts-errors';
 import { parseTtsServerMessage } from '../../src/gradium/tts-message-parser';
@@ -146,6 +147,37 @@ describe('TtsSession against the emulator', () => {
     assert.equal(closes.length, 1);
     assert.equal(closes[0]!.cancelled, true);
     assert.throws(() => session.connect(), /closed → connecting is not allowed/);
+  });
+
+  it('a session ignores need_more_text and newer message types (one warning each) and goes on', async () => {
+    // A server that answers with message types the emulator never sends, then a normal end.
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    wss.on('connection', (ws) => {
+      ws.once('message', () => {
+        ws.send(JSON.stringify({ type: 'ready', request_id: 'r1', model_name: 'default', sample_rate: 16000, frame_size: 1280 }));
+        ws.send(JSON.stringify({ type: 'need_more_text' }));
+        ws.send(JSON.stringify({ type: 'need_more_text' }));
+        ws.send(JSON.stringify({ type: 'brand_new_kind', x: 1 }));
+        ws.send(JSON.stringify({ type: 'audio', audio: Buffer.alloc(2560).toString('base64'), start_s: 0, stop_s: 0.08 }));
+        ws.send('{not json');
+        ws.send(JSON.stringify({ type: 'end_of_stream' }));
+        ws.close(1000);
+      });
+    });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const port = (wss.address() as { port: number }).port;
+    try {
+      const r = run(`ws://127.0.0.1:${port}/api/speech/tts`, ['hello']);
+      const close = await r.close;
+      assert.equal(close.completed, true);
+      assert.equal(close.error, null);
+      assert.equal(Buffer.concat(r.audio).length, 2560);
+      assert.equal(r.warnings.filter((w) => /need_more_text/.test(w)).length, 1, r.warnings.join('\n'));
+      assert.equal(r.warnings.filter((w) => /brand_new_kind/.test(w)).length, 1);
+      assert.equal(r.warnings.filter((w) => /malformed/.test(w)).length, 1);
+    } finally {
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   it('ignores need_more_text and unknown types (warned once), and survives malformed frames', () => {

@@ -71,6 +71,10 @@ describe('gradium-tts node (Node-RED runtime + emulator)', function () {
       assert.equal(s.setup?.voice_id, TTS_DEFAULTS.voice);
       await until('done() for the input message', () => run.completed.length === 1);
       assert.deepEqual(run.caught, []);
+      await until('unmute', () => run.speaking('kitchen').length === 2, 10000);
+      const everything = JSON.stringify([run.events.map((e) => ({ ...e.msg, payload: null })), run.statuses, run.warnings, run.logLines()]);
+      assert.ok(!everything.includes(KEY), 'the key is in no output, status or log line');
+      assert.equal(emu.ttsSessions[0]!.headers['x-api-key'], undefined);
     });
 
     for (const [format, sampleRate, gradium] of [

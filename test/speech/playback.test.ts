@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ManualClock } from '../../src/gradium/clock';
+import { ManualClock } from '../helpers/manual-clock';
 import { Playback, type SpeakingAction } from '../../src/speech/playback';
 import type { SpeakingFigures } from '../../src/speech/types';
 
