@@ -75,9 +75,10 @@ function demoFlow({ endpoint, apiKey }) {
     {
       id: 'gradium-demo-comment', type: 'comment', z: tab, name: 'Speech sample → Gradium → transcripts',
       info:
-        'Every 20 s the Inject node reads samples/hello.wav (one Buffer, a WAV file) and sends it to the ' +
-        'gradium-stt node with topic "demo". The topic names the stream: each topic is its own Gradium ' +
-        'session, so one node can serve many microphones.\n\n' +
+        'Every 20 s the Inject node reads samples/hello.wav (a WAV file) and plays it into the gradium-stt ' +
+        'node in real time, one 80 ms chunk every 80 ms, as a microphone would: interim transcripts follow ' +
+        'the speech. The topic "demo" names the stream: each topic is its own Gradium session, so one node ' +
+        'can serve many microphones. When the sample ends, the idle timeout (3 s) closes the session.\n\n' +
         'The three outputs are: connected, disconnected, transcript. Transcripts arrive as interim ' +
         '(the words so far) and final (once the turn ends). Watch them in the Debug sidebar.\n\n' +
         (endpoint
@@ -94,25 +95,40 @@ function demoFlow({ endpoint, apiKey }) {
     {
       id: 'gradium-demo-file', type: 'file in', z: tab, name: 'hello.wav', filename: SAMPLE_WAV,
       filenameType: 'str', format: '', chunk: false, sendError: false, encoding: 'none', allProps: false,
-      x: 300, y: 140, wires: [['gradium-demo-topic']],
+      x: 290, y: 140, wires: [['gradium-demo-play']],
     },
     {
-      id: 'gradium-demo-topic', type: 'change', z: tab, name: 'topic = demo',
-      rules: [{ t: 'set', p: 'topic', pt: 'msg', to: 'demo', tot: 'str' }],
-      x: 470, y: 140, wires: [['gradium-demo-stt']],
+      // A microphone sends small chunks as they are recorded; a whole file at once would make the interim
+      // results run ahead of the speech. The WAV header rides in the first chunk; the node reads it.
+      id: 'gradium-demo-play', type: 'function', z: tab, name: 'play in real time (80 ms chunks)',
+      func: [
+        'const CHUNK = 2560; // 80 ms of 16 kHz 16-bit mono',
+        'const wav = msg.payload;',
+        'let at = 0;',
+        'function next() {',
+        '    if (at >= wav.length) return;',
+        "    node.send({ topic: 'demo', payload: wav.subarray(at, at + CHUNK) });",
+        '    at += CHUNK;',
+        '    setTimeout(next, 80);',
+        '}',
+        'next();',
+        'return null;',
+      ].join('\n'),
+      outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+      x: 500, y: 140, wires: [['gradium-demo-stt']],
     },
     {
       ...sttDefaults(),
-      id: 'gradium-demo-stt', type: 'gradium-stt', z: tab, name: '', gradium: config.id, x: 650, y: 140,
+      id: 'gradium-demo-stt', type: 'gradium-stt', z: tab, name: '', gradium: config.id, x: 720, y: 140,
       wires: [['gradium-demo-connected'], ['gradium-demo-disconnected'], ['gradium-demo-transcript']],
     },
-    debug('gradium-demo-connected', 'connected', 870, 80, {
+    debug('gradium-demo-connected', 'connected', 940, 80, {
       statusType: 'jsonata', statusVal: '"session " & $string(payload.session)',
     }),
-    debug('gradium-demo-disconnected', 'disconnected', 880, 140, {
+    debug('gradium-demo-disconnected', 'disconnected', 950, 140, {
       statusType: 'jsonata', statusVal: '"closed: " & payload.reason',
     }),
-    debug('gradium-demo-transcript', 'transcript', 870, 200, {
+    debug('gradium-demo-transcript', 'transcript', 940, 200, {
       targetType: 'jsonata', complete: '(final ? "final" : "interim") & " [" & topic & "]: " & payload',
     }),
   ];
@@ -183,6 +199,7 @@ async function main() {
 
   await nodeRed.deploy(demoFlow({ endpoint: emulator ? emulator.url : '', apiKey }));
   console.log(`Node-RED editor: ${nodeRed.url}/  (the debug sidebar shows the transcripts; Ctrl-C stops)`);
+  console.log('Playing samples/hello.wav into gradium-stt in real time, 80 ms chunks, as a microphone would (every 20 s).');
 
   if (exitAfterFirstTranscript) {
     let timer;

@@ -1,5 +1,5 @@
 /**
- * Is a key good? Asks Gradium's credits endpoint (the cheapest authenticated call, protocol reference §1)
+ * Is a key good? Asks Gradium's credits endpoint (the cheapest authenticated call, docs/gradium-protocol.md "Connection")
  * and answers in words a user understands. The key goes only into the request header.
  */
 import { httpBaseOf } from './endpoints';

@@ -1,6 +1,6 @@
 /**
  * Gradium real-time ASR wire protocol: every message both ways, as typed values.
- * Source of truth: shared/reference/gradium-protocol.md (§2 client → server, §3 server → client).
+ * Described in docs/gradium-protocol.md ("Client messages", "Server messages").
  * Shared by the client (GradiumSession) and the emulator, so both speak exactly the same shapes.
  */
 
@@ -12,7 +12,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const DELAYS_IN_FRAMES = [7, 8, 10, 12, 14, 16, 20, 24, 32, 36, 48] as const;
 export const SERVER_DEFAULT_DELAY_IN_FRAMES = 10;
 
-/** `input_format` values (§5.1). `pcm` is 24 kHz s16le mono. */
+/** `input_format` values (docs/gradium-protocol.md). `pcm` is 24 kHz s16le mono. */
 export const INPUT_FORMATS = [
   'pcm',
   'pcm_8000',

@@ -13,7 +13,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { cancel, realClock, type Clock, type TimerHandle } from '../common/clock';
 import { GradiumError, errorFromClose, errorFromHttpStatus } from './errors';
 import { CloseCode } from './protocol';
 import { MAX_SERVER_FRAME_BYTES } from './server-message-parser';
@@ -111,7 +111,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
 
   constructor(private readonly options: TtsSessionOptions) {
     super();
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? realClock;
   }
 
   get state(): TtsSessionState {
@@ -161,7 +161,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   }
 
   private armResponseTimer(): void {
-    this.clock.clearTimeout(this.responseTimer);
+    this.responseTimer = cancel(this.clock, this.responseTimer);
     const ms = this.responseTimeoutMs;
     this.responseTimer = this.clock.setTimeout(() => {
       this.responseTimer = null;
@@ -214,8 +214,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
         break;
       case 'end_of_stream':
         this.completed = true;
-        this.clock.clearTimeout(this.responseTimer);
-        this.responseTimer = null;
+        this.responseTimer = cancel(this.clock, this.responseTimer);
         this.setState(S.FINISHING);
         this.emit('end');
         // The server closes next; if it does not, do not wait for it long.
@@ -275,8 +274,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   }
 
   private closeSocket(ws: WebSocket, code: number): void {
-    this.clock.clearTimeout(this.responseTimer);
-    this.responseTimer = null;
+    this.responseTimer = cancel(this.clock, this.responseTimer);
     if (ws.readyState === WebSocket.CONNECTING) {
       // ws throws on close() before the upgrade; terminate aborts the request instead.
       ws.terminate();
@@ -301,10 +299,8 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   private finish(code: number, reason: string): void {
     if (this.stateValue === S.CLOSED) return;
     this.setState(S.CLOSED);
-    this.clock.clearTimeout(this.responseTimer);
-    this.clock.clearTimeout(this.closeTimer);
-    this.responseTimer = null;
-    this.closeTimer = null;
+    this.responseTimer = cancel(this.clock, this.responseTimer);
+    this.closeTimer = cancel(this.clock, this.closeTimer);
     const ws = this.ws;
     if (ws) {
       ws.off('open', this.onOpen);

@@ -12,14 +12,14 @@ import type { GradiumError } from '../gradium/errors';
 import { STT_SPEC, type SttValues } from '../settings/stt-spec';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { formatOf, InputError, isNoAudio, propsFromConfig, settingsOf } from './stt-input';
+import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
 
 /** Properties of the input message that are instructions to this node, not data to carry along. */
-const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', '_msgid', 'topic']);
-const ACTIONS = ['start', 'flush', 'stop'] as const;
+const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic']);
+const ACTIONS = ['start', 'flush', 'stop', 'mute', 'unmute'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** How long a redeploy waits for the last finals before closing sockets (Node-RED waits 15 s at most). */
@@ -106,11 +106,20 @@ export = function register(RED: NodeAPI): void {
       throw new InputError(`msg.${keyProperty} (the stream key): got ${describeValue(v)}; expected a string or number.`);
     }
 
+    /**
+     * The stream a message names, for what can apply to one stream or to all (settings, mute, reset): none
+     * when the key property is missing or empty (an Inject node's topic is "" unless set).
+     */
+    function namedKey(msg: NodeMessageInFlow): string | undefined {
+      const key = keyOf(msg);
+      return key === '' ? undefined : key;
+    }
+
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
       if (a === undefined || a === null || a === '') return undefined;
       if (typeof a === 'string' && (ACTIONS as readonly string[]).includes(a)) return a as Action;
-      throw new InputError(`msg.action: got ${describeValue(a)}; expected "start", "flush" or "stop".`);
+      throw new InputError(`msg.action: got ${describeValue(a)}; expected "start", "flush", "stop", "mute" or "unmute".`);
     }
 
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
@@ -129,17 +138,23 @@ export = function register(RED: NodeAPI): void {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         const key = keyOf(msg);
+        const named = namedKey(msg);
         if (m.reset !== undefined && m.reset !== false) {
-          const hasKey = rawKey(msg) !== undefined;
-          manager.reset(hasKey ? key : undefined);
+          manager.reset(named);
           done();
           return;
         }
-        if (m.settings !== undefined) manager.updateSettings(m.settings);
         const action = actionOf(m);
+        // Checked before anything changes: a bad muteMs leaves the mute state as it was.
+        const muteMs = muteMsOf(m.muteMs, action);
         if (m.format !== undefined) validateFormatOverride(m.format);
-        const hasAudio = !isNoAudio(m.payload);
+        if (m.settings !== undefined) manager.updateSettings(m.settings, named);
+        // With an action, a payload that cannot be audio is ignored: an Inject node's timestamp, or the figures
+        // gradium-tts sends in msg.payload with its mute/unmute (a plain object is never audio).
+        const hasAudio = !isNoAudio(m.payload) && !(action !== undefined && isPlainObject(m.payload));
+        // start and unmute come before the message's audio, the other actions after it.
         if (action === 'start') manager.start(key, msg);
+        if (action === 'unmute') manager.unmute(named);
         if (hasAudio) {
           manager.pushAudio(key, m.payload, m.format, msg);
         } else if (!action && m.settings === undefined) {
@@ -149,6 +164,7 @@ export = function register(RED: NodeAPI): void {
         }
         if (action === 'flush') manager.flush(key, msg);
         if (action === 'stop') manager.stop(key, msg);
+        if (action === 'mute') manager.mute(named, muteMs);
         done();
       } catch (err) {
         done(err instanceof Error ? err : new Error(String(err)));

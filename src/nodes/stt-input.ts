@@ -4,8 +4,10 @@
  */
 import type { AudioFormat } from '../audio/types';
 import { CodedError } from '../common/error-codes';
+import { describeValue } from '../common/describe-value';
 import { parseProps } from '../settings/spec';
 import { STT_SPEC, type SttValues } from '../settings/stt-spec';
+import { MUTE_MS_MAX } from '../streams/mute-book';
 import type { StreamSettings } from '../streams/settings';
 import type { GradiumSttProps } from './node-config';
 
@@ -54,4 +56,25 @@ export function isNoAudio(payload: unknown): boolean {
     typeof payload === 'boolean' ||
     (typeof payload === 'object' && !ArrayBuffer.isView(payload) && !(payload instanceof ArrayBuffer) && Object.keys(payload).length === 0)
   );
+}
+
+/**
+ * `msg.muteMs`: how long a mute lasts before it lifts by itself (a lost unmute must not deafen a room for
+ * good). Only with `msg.action: "mute"`; absent means until unmute.
+ */
+export function muteMsOf(raw: unknown, action: string | undefined): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (action !== 'mute') {
+    throw new InputError(`msg.muteMs: got ${describeValue(raw)} with ${action ? `msg.action "${action}"` : 'no msg.action'}; muteMs goes with msg.action "mute".`);
+  }
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > MUTE_MS_MAX) {
+    throw new InputError(`msg.muteMs: got ${describeValue(raw)}; expected milliseconds from 1 to ${MUTE_MS_MAX} (24 hours), or no muteMs to stay muted until "unmute".`);
+  }
+  return Math.round(n);
+}
+
+/** An object literal (not a Buffer, typed array or ArrayBuffer): never audio. */
+export function isPlainObject(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && !ArrayBuffer.isView(payload) && !(payload instanceof ArrayBuffer) && !Array.isArray(payload);
 }

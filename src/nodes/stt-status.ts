@@ -61,13 +61,18 @@ export class SttStatus {
     const m = this.manager;
     if (!m) return;
     const s = m.summary();
+    // What mute and the voice gate keep from Gradium, when they keep anything: "· 2 muted · 35 % sent".
+    const muted = s.nodeMuted ? ' · ' + this.t(NS + 'allMuted') : s.muted > 0 ? ' · ' + this.t(NS + 'mutedCount', { count: s.muted }) : '';
+    const share = s.sentShare === null ? '' : ' · ' + this.t(NS + 'sentShare', { percent: Math.round(s.sentShare * 100) });
     if (s.blocked) {
       this.set({ fill: 'red', shape: 'ring', text: this.t(NS + ERROR_KEYS[s.blocked.category]) });
+    } else if (s.streams === 0 && (s.nodeMuted || s.muted > 0)) {
+      this.set({ fill: 'blue', shape: 'ring', text: this.t(NS + 'muted') + (s.nodeMuted ? '' : ` (${s.muted})`) + share });
     } else if (s.streams === 0) {
-      this.set({ fill: 'grey', shape: 'ring', text: NS + 'idle' });
+      this.set({ fill: 'grey', shape: 'ring', text: share ? this.t(NS + 'idle') + share : NS + 'idle' });
     } else if (s.open > 0) {
       const heard = s.lastHeard ? ' · ' + truncate(s.lastHeard, 40) : '';
-      this.set({ fill: 'green', shape: 'dot', text: this.t(NS + 'listening', { count: s.open }) + heard });
+      this.set({ fill: 'green', shape: 'dot', text: this.t(NS + 'listening', { count: s.open }) + muted + share + heard });
     } else if (s.backoff > 0) {
       // Whole seconds, rounded up: "retry in 0 s" would read as a retry that is not happening.
       const seconds = Math.max(1, Math.ceil((s.retryInMs ?? 0) / 1000));

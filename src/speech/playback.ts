@@ -8,7 +8,7 @@
  *     silent ──audio leaves──▶ speaking ──key idle, deadline + tail passed──▶ silent   (unmute: played|error)
  *                                 └──────────────stopNow()──────────────────▶ silent   (unmute: stop|closed)
  */
-import type { Clock, TimerHandle } from '../gradium/clock';
+import { cancel, type Clock, type TimerHandle } from '../common/clock';
 import type { SpeakingFigures } from './types';
 
 export type PlaybackState = 'silent' | 'speaking';
@@ -126,8 +126,7 @@ export class Playback {
   }
 
   private clearTimer(): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.timer = cancel(this.clock, this.timer);
   }
 }
 

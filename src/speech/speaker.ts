@@ -6,7 +6,7 @@
  *                        └──stop()──▶ idle (current cancelled, queue dropped, unmute at once)
  *     idle | busy ──close()──▶ closed
  */
-import type { Clock } from '../gradium/clock';
+import type { Clock } from '../common/clock';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { SpeechError } from './errors';
 import { Playback, type SpeakingAction } from './playback';

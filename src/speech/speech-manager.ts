@@ -3,7 +3,7 @@
  * keys in parallel, the node's settings and each key's own (`msg.settings` with a key), and one summary
  * for the status. Plain TypeScript: the Node-RED node only translates messages to these calls and back.
  */
-import { systemClock, type Clock } from '../gradium/clock';
+import { realClock, type Clock } from '../common/clock';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { SpeechError } from './errors';
 import type { SpeakingAction } from './playback';
@@ -78,7 +78,7 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
     // The node's saved sampleRate stays in the flow when the format does not use it: not a conflict.
     checkCombination(options.settings, {});
     this.settings = { ...options.settings };
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? realClock;
     this.limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.maxQueue = options.maxQueue ?? 20;

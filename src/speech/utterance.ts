@@ -13,7 +13,7 @@
  * node (always true for `file` delivery, which holds audio back until the end): a replay then cannot repeat
  * words the listener already heard. A refused key, an unknown voice or a refused setting is never retried.
  */
-import type { Clock, TimerHandle } from '../gradium/clock';
+import { cancel, type Clock, type TimerHandle } from '../common/clock';
 import { GradiumError } from '../gradium/errors';
 import { splitAtWhitespace, spokenCharacters } from '../gradium/tts-text';
 import { TtsSession, type TtsSessionClose } from '../gradium/tts-session';
@@ -126,8 +126,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   /** Barge-in: close the socket now and emit nothing more of this utterance. */
   cancel(): void {
     if (this.isOver) return;
-    this.options.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.retryTimer = cancel(this.options.clock, this.retryTimer);
     const session = this.session;
     this.session = null;
     this.setState(U.CANCELLED);

@@ -15,7 +15,7 @@ export type DisconnectReason =
   | 'redeploy';
 
 /** What ended a turn (transcript output, `transcript.endOfTurn`). */
-export type EndOfTurn = 'vad' | 'flush' | 'stop' | 'idle' | 'rotation' | 'settings';
+export type EndOfTurn = 'vad' | 'flush' | 'stop' | 'idle' | 'rotation' | 'settings' | 'mute' | 'gate';
 
 export interface ConnectedPayload {
   /** Sequence number of the Gradium session within this stream, from 1. */
@@ -45,8 +45,18 @@ export interface DisconnectedPayload {
   message: string;
   willReconnect: boolean;
   retryInMs: number | null;
-  /** Seconds of audio sent in this session. */
+  /** Seconds of audio this session put on the wire, audio sent again after a reconnect included. */
   audioSeconds: number;
+  /**
+   * Seconds of audio Gradium received in this session and that was not sent again to the next one (the
+   * unacknowledged tail of a session that died is counted by the session that replays it): summed over a
+   * key's sessions, each second of audio sent counts once.
+   */
+  sentSeconds: number;
+  /** Seconds of the key's audio kept back by mute since the key's previous disconnected report. */
+  mutedSeconds: number;
+  /** Seconds of the key's audio kept back by the voice gate since the key's previous report (0 without a gate). */
+  gatedSeconds: number;
   /** Audio dropped in this stream because a buffer bound was hit (cumulative). */
   droppedAudioMs: number;
   latency: LatencySummary;
@@ -61,6 +71,8 @@ export interface Word {
 
 export interface Transcript {
   text: string;
+  /** `text` for matching: lower case, no punctuation (see normalized-text.ts). */
+  normalized: string;
   final: boolean;
   words: Word[];
   start: number | null;

@@ -2,16 +2,25 @@
  * One Gradium session inside a stream: sends audio, gathers the words of the current turn, ends turns
  * (flush → flushed → grace → one final), and tells the stream how it ended. The stream owns the run's life:
  * several runs of one stream can overlap briefly (the old one draining while the new one already streams).
+ *
+ *   connecting ──ready──▶ open ──finish()──▶ flushing ──last final──▶ closing ──closed──▶ closed
+ *       │  └───────finish(), socket open──────▲                         ▲
+ *       └──finish() before the socket opened (nothing to flush)─────────┘
+ *   every state ──socket closed (error, abort, or end_of_stream answered)──▶ closed
  */
 import type { AudioFrame } from '../audio/types';
-import { GradiumSession } from '../gradium/session';
 import type { GradiumError } from '../gradium/errors';
 import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gradium/protocol';
 import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
+import type { Clock, TimerHandle } from './clock';
 import type { EndOfTurn, Transcript, Word } from './events';
+import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
+import { StateMachine, type TransitionTable } from './state-table';
+import type { SpeechTransport, TransportFactory } from './transport';
+import { UnackedAudio } from './unacked-audio';
 
 /** Where a run is in its life (the stream's status is derived from these). */
 export const RunState = {
@@ -24,6 +33,14 @@ export const RunState = {
   CLOSED: 'closed',
 } as const;
 export type RunState = (typeof RunState)[keyof typeof RunState];
+
+const RUN_TRANSITIONS: TransitionTable<RunState> = {
+  connecting: ['open', 'flushing', 'closing', 'closed'],
+  open: ['flushing', 'closed'],
+  flushing: ['closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
 
 export interface RunOptions {
   url: string;
@@ -39,7 +56,8 @@ export interface RunOptions {
   handshakeTimeoutMs: number;
   /** Sent audio unacknowledged for this long means the server stalled (half-open socket, stopped reading). */
   stallTimeoutMs: number;
-  now: () => number;
+  clock: Clock;
+  transport: TransportFactory;
 }
 
 export interface RunEnd {
@@ -70,12 +88,12 @@ interface PendingFinal {
   speechEndedAt: number;
   /** Session audio time (s) where the turn ended: later words belong to the next turn. */
   cutS: number;
-  flushTimer: NodeJS.Timeout | null;
-  graceTimer: NodeJS.Timeout | null;
+  flushTimer: TimerHandle | null;
+  graceTimer: TimerHandle | null;
 }
 
 export class SessionRun extends TypedEmitter<RunEvents> {
-  private readonly gradium: GradiumSession;
+  private readonly gradium: SpeechTransport;
   private readonly detector: TurnDetector;
   private settings: StreamSettings;
   /** Words of the current turn, with their start on this session's audio clock (for cutting turns). */
@@ -85,14 +103,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private readonly vadCuts: { cutS: number; at: number }[] = [];
   /** Set by finish(): after the final, send end_of_stream. */
   private endingTurn: EndOfTurn | null = null;
-  private stateValue: RunState = RunState.CONNECTING;
-  private readonly unacked: AudioFrame[] = [];
-  private unackedHead = 0;
-  /** When Gradium last acknowledged audio (or the first unacknowledged frame was sent). */
-  private progressAt = 0;
-  private sentMs = 0;
-  private ackedMs = 0;
-  private sentEndMs: number[] = [];
+  private readonly machine = new StateMachine<RunState>('SessionRun', RUN_TRANSITIONS, RunState.CONNECTING);
+  private readonly ledger = new UnackedAudio();
   private delayS: number;
   ready: ReadyMessage | null = null;
 
@@ -103,7 +115,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.words = options.carriedWords.map((w) => ({ word: w, audioS: -Infinity }));
     this.detector = new TurnDetector(ruleOf(options.settings));
     if (this.words.length > 0) this.detector.onWord();
-    this.gradium = new GradiumSession({
+    this.gradium = options.transport({
       url: options.url,
       apiKey: options.apiKey,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
@@ -124,7 +136,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   get state(): RunState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   get session(): number {
@@ -132,7 +144,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   get audioSeconds(): number {
-    return this.sentMs / 1000;
+    return this.ledger.sentMs / 1000;
   }
 
   get bufferedAmount(): number {
@@ -141,7 +153,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   /** Can take audio now (Gradium accepts audio before `ready`). */
   get canSend(): boolean {
-    return (this.stateValue === RunState.CONNECTING || this.stateValue === RunState.OPEN) && this.gradium.canSend;
+    return this.machine.is(RunState.CONNECTING, RunState.OPEN) && this.gradium.canSend;
   }
 
   get requestId(): string {
@@ -150,11 +162,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   send(frame: AudioFrame): boolean {
     if (!this.canSend || !this.gradium.sendAudio(frame.data)) return false;
-    // Nothing was waiting for an acknowledgement: the stall clock starts with this frame.
-    if (this.unackedHead === this.unacked.length) this.progressAt = this.options.now();
-    this.sentMs += frame.durationMs;
-    this.unacked.push(frame);
-    this.sentEndMs.push(this.sentMs);
+    this.ledger.record(frame, this.options.clock.now());
     return true;
   }
 
@@ -164,8 +172,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
-  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.now(), cutS = Infinity): void {
-    if (this.pending || this.stateValue === RunState.CLOSING || this.stateValue === RunState.CLOSED) return;
+  endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.clock.now(), cutS = Infinity): void {
+    if (this.pending || this.machine.is(RunState.CLOSING, RunState.CLOSED)) return;
     if (cutS === Infinity) this.detector.reset();
     const flushId = this.gradium.flush();
     this.pending = { flushId, endOfTurn, speechEndedAt, cutS, flushTimer: null, graceTimer: null };
@@ -174,7 +182,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       this.startGrace();
       return;
     }
-    this.pending.flushTimer = setTimeout(() => {
+    this.pending.flushTimer = this.options.clock.setTimeout(() => {
       this.emit('warning', `Gradium did not answer flush ${flushId} within ${this.settings.flushTimeout} ms; emitting what was heard.`);
       this.startGrace();
     }, this.settings.flushTimeout);
@@ -182,9 +190,9 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   /** Orderly end: last final (endOfTurn given), then end_of_stream and close. */
   finish(endOfTurn: EndOfTurn): void {
-    if (this.stateValue === RunState.CLOSED || this.stateValue === RunState.CLOSING || this.endingTurn) return;
+    if (this.machine.is(RunState.CLOSED, RunState.CLOSING) || this.endingTurn) return;
     this.endingTurn = endOfTurn;
-    if (this.stateValue !== RunState.CONNECTING || this.gradium.canSend) this.stateValue = RunState.FLUSHING;
+    if (!this.machine.is(RunState.CONNECTING) || this.gradium.canSend) this.machine.to(RunState.FLUSHING);
     // A turn end in flight completes first; emitFinal() then ends what is left.
     if (!this.pending) this.endTurn(endOfTurn);
   }
@@ -199,7 +207,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private readonly onReady = (ready: ReadyMessage): void => {
     this.ready = ready;
     this.delayS = ready.delay_in_frames * 0.08;
-    if (this.stateValue === RunState.CONNECTING) this.stateValue = RunState.OPEN;
+    if (this.machine.is(RunState.CONNECTING)) this.machine.to(RunState.OPEN);
     this.emit('ready', ready);
   };
 
@@ -220,10 +228,10 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   private readonly onStep = (step: StepMessage): void => {
-    this.acknowledge(step.total_duration_s * 1000);
+    this.ledger.acknowledge(step.total_duration_s * 1000, this.options.clock.now());
     if (this.settings.turnMode !== 'vad' || this.endingTurn) return;
     if (!this.detector.onStep(step)) return;
-    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.now() });
+    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.clock.now() });
     if (!this.pending) this.nextVadTurn();
   };
 
@@ -242,9 +250,9 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private startGrace(): void {
     const p = this.pending;
     if (!p || p.graceTimer) return;
-    if (p.flushTimer) clearTimeout(p.flushTimer);
+    if (p.flushTimer) this.options.clock.clearTimeout(p.flushTimer);
     p.flushTimer = null;
-    p.graceTimer = setTimeout(() => this.emitFinal(), this.settings.finalGrace);
+    p.graceTimer = this.options.clock.setTimeout(() => this.emitFinal(), this.settings.finalGrace);
   }
 
   private emitFinal(): void {
@@ -256,7 +264,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     if (turn.length > 0) {
       const t = this.transcript(true, turn);
       t.endOfTurn = p.endOfTurn;
-      t.latencyMs = Math.max(0, Math.round(this.options.now() - p.speechEndedAt));
+      t.latencyMs = Math.max(0, Math.round(this.options.clock.now() - p.speechEndedAt));
       this.emit('transcript', t);
     }
     if (this.vadCuts.length > 0) {
@@ -266,7 +274,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       // so the run's last turn needs its own flush before end_of_stream.
       if (this.words.length > 0 || p.cutS !== Infinity) this.endTurn(this.endingTurn);
       else {
-        this.stateValue = RunState.CLOSING;
+        this.machine.to(RunState.CLOSING);
         this.gradium.endOfStream();
       }
     }
@@ -285,8 +293,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private clearPending(): void {
     const p = this.pending;
     if (!p) return;
-    if (p.flushTimer) clearTimeout(p.flushTimer);
-    if (p.graceTimer) clearTimeout(p.graceTimer);
+    if (p.flushTimer) this.options.clock.clearTimeout(p.flushTimer);
+    if (p.graceTimer) this.options.clock.clearTimeout(p.graceTimer);
     this.pending = null;
   }
 
@@ -294,8 +302,10 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const words = turn.map((w) => ({ ...w.word }));
     const first = words[0];
     const last = words[words.length - 1];
+    const text = words.map((w) => w.text).join(' ');
     return {
-      text: words.map((w) => w.text).join(' '),
+      text,
+      normalized: normalizedText(text),
       final,
       words,
       start: first ? first.start : null,
@@ -311,31 +321,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
    * acknowledgement: without this, a half-open socket would look "listening" forever while audio piles up.
    */
   checkStall(): boolean {
-    if (this.unackedHead === this.unacked.length || this.stateValue === RunState.CLOSED) return false;
-    const waited = this.options.now() - this.progressAt;
-    if (waited < this.options.stallTimeoutMs) return false;
+    if (this.machine.is(RunState.CLOSED)) return false;
+    const waited = this.ledger.waitingMs(this.options.clock.now());
+    if (waited === 0 || waited < this.options.stallTimeoutMs) return false;
     this.gradium.abortStalled(`Gradium acknowledged no audio for ${Math.round(waited / 1000)} s; reconnecting.`);
     return true;
-  }
-
-  /** Gradium has processed audio up to `ms` (step.total_duration_s): forget what it surely has. */
-  private acknowledge(ms: number): void {
-    if (ms > this.ackedMs) this.progressAt = this.options.now();
-    this.ackedMs = Math.max(this.ackedMs, ms);
-    while (this.unackedHead < this.unacked.length && this.sentEndMs[this.unackedHead]! <= this.ackedMs + 0.5) {
-      this.unackedHead += 1;
-    }
-    // Let go of acknowledged audio at once in the usual case (everything acknowledged): holding it until a
-    // batch accumulates kept tens of frames alive per stream.
-    if (this.unackedHead === this.unacked.length) {
-      this.unacked.length = 0;
-      this.sentEndMs.length = 0;
-      this.unackedHead = 0;
-    } else if (this.unackedHead > 16) {
-      this.unacked.splice(0, this.unackedHead);
-      this.sentEndMs.splice(0, this.unackedHead);
-      this.unackedHead = 0;
-    }
   }
 
   private onClose(code: number, reason: string, error: GradiumError | null): void {
@@ -350,15 +340,15 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const wasEnding = this.endingTurn !== null;
     // Words that came after our end_of_stream (Gradium drains what is left before closing): the last final.
     if (orderly && wasEnding && this.words.length > 0) this.emitLeftover(this.endingTurn!);
-    this.stateValue = RunState.CLOSED;
+    this.machine.to(RunState.CLOSED);
     const end: RunEnd = {
       error,
       code,
       message: error ? error.message : reason || (wasEnding ? 'session ended' : 'closed'),
-      audioSeconds: this.sentMs / 1000,
-      unacked: orderly ? [] : this.unacked.slice(this.unackedHead),
+      audioSeconds: this.ledger.sentMs / 1000,
+      unacked: orderly ? [] : this.ledger.pending(),
       pendingWords: orderly ? [] : this.words.map((w) => w.word),
-      ackedSeconds: Math.min(this.ackedMs, this.sentMs) / 1000,
+      ackedSeconds: this.ledger.ackedMs / 1000,
     };
     this.words = [];
     this.emit('ended', end);

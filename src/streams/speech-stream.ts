@@ -1,8 +1,14 @@
 /**
- * One stream (one key, one microphone): audio in through its AudioPipeline, out to a chain of Gradium
- * sessions (runs). Handles buffering while connecting, reconnects with backoff, rotation before Gradium's
- * 300 s cap, settings changes and the end of the stream. Never loses audio silently: what a bound drops is
- * counted in `droppedAudioMs`.
+ * One stream (one key, one microphone): audio frames in, out to a chain of Gradium sessions (runs). Handles
+ * buffering while connecting, reconnects with backoff, rotation before Gradium's 300 s cap, settings changes
+ * and the end of the stream. Never loses audio silently: what a bound drops is counted in `droppedAudioMs`.
+ *
+ *   idle ──audio/start──▶ connecting ──ready──▶ open ──rotation/settings──▶ connecting
+ *                          │    ▲                │
+ *                          │    └──retry timer── backoff ◀──unexpected close (retryable)── connecting/open/ending
+ *                          └──closed by Gradium, not ending──▶ idle
+ *   connecting/open/backoff ──stop/idle──▶ ending ──last run closed──▶ ended
+ *   every state ──reset, refusal, give-up, nothing left to end──▶ ended (final: the stream is dropped)
  */
 import type { AudioFrame } from '../audio/types';
 import type { InputFormat, ReadyMessage } from '../gradium/protocol';
@@ -10,11 +16,16 @@ import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
+import { realClock, TimerSlot, type Clock } from './clock';
 import type { ConnectedPayload, DisconnectReason, DisconnectedPayload, EndOfTurn, Transcript, Word } from './events';
 import { FrameQueue } from './frame-queue';
+import { IdleTimer } from './idle-timer';
 import { LatencyTracker } from './latency-tracker';
+import { RotationPolicy } from './rotation-policy';
 import { RunState, SessionRun, type RunEnd } from './session-run';
 import { needsNewSession, type StreamSettings } from './settings';
+import { StateMachine, type TransitionTable } from './state-table';
+import { gradiumTransport, type TransportFactory } from './transport';
 
 export const StreamState = {
   IDLE: 'idle',
@@ -27,6 +38,15 @@ export const StreamState = {
   ENDED: 'ended',
 } as const;
 export type StreamState = (typeof StreamState)[keyof typeof StreamState];
+
+const STREAM_TRANSITIONS: TransitionTable<StreamState> = {
+  idle: ['connecting', 'ended'],
+  connecting: ['open', 'backoff', 'idle', 'ending', 'ended'],
+  open: ['connecting', 'backoff', 'idle', 'ending', 'ended'],
+  backoff: ['connecting', 'ending', 'ended'],
+  ending: ['backoff', 'ended'],
+  ended: [],
+};
 
 export interface Connection {
   url: string;
@@ -47,10 +67,24 @@ export interface StreamOptions {
   stallTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
-  /** The input side's last partial frame, taken when the stream ends on its own (idle, redeploy). */
-  drainInput?: () => AudioFrame[];
-  now?: () => number;
+  /** The input side's last partial frame, taken when the stream ends (stop, idle, redeploy). */
+  drainInput?: (reason: DisconnectReason) => AudioFrame[];
+  /** What mute and the voice gate kept back since the key's last report (for the disconnected payload). */
+  takeKeptBack?: () => KeptBack;
+  clock?: Clock;
+  /** How sessions are opened (a real GradiumSession unless a test stands in for the socket). */
+  transport?: TransportFactory;
+  /** Jitter source of the reconnect backoff. */
+  random?: () => number;
 }
+
+/** Audio of the key kept back from Gradium, in ms. */
+export interface KeptBack {
+  mutedMs: number;
+  gatedMs: number;
+}
+
+const NOTHING_KEPT_BACK = (): KeptBack => ({ mutedMs: 0, gatedMs: 0 });
 
 export type StreamEvents = {
   connected: (p: ConnectedPayload) => void;
@@ -74,40 +108,46 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private readonly retiring = new Map<SessionRun, 'rotation' | 'settings'>();
   private readonly backoff: Backoff;
   private readonly latency = new LatencyTracker();
-  private stateValue: StreamState = StreamState.IDLE;
+  private readonly machine = new StateMachine<StreamState>('SpeechStream', STREAM_TRANSITIONS, StreamState.IDLE);
   private sessionCount = 0;
   private reconnects = 0;
   private timeOffsetS = 0;
   private carriedWords: Word[] = [];
-  private backoffTimer: NodeJS.Timeout | null = null;
-  /** When the pending reconnect fires (this.now() clock); null when none is pending. */
+  private readonly backoffTimer: TimerSlot;
+  /** When the pending reconnect fires (clock time); null when none is pending. */
   private retryAt: number | null = null;
-  private pumpTimer: NodeJS.Timeout | null = null;
-  private idleTimer: NodeJS.Timeout | null = null;
-  private lastActivityAt = 0;
+  private readonly pumpTimer: TimerSlot;
+  private readonly idle: IdleTimer;
+  private readonly rotation: RotationPolicy;
   private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
-  private rotateAtTurn = false;
   private droppedWarned = false;
-  private readonly capS: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: StreamOptions) {
     super();
     this.key = options.key;
     this.settings = options.settings;
     this.queue = new FrameQueue(options.settings.bufferSeconds * 1000);
-    this.backoff = new Backoff(options.backoff);
-    this.capS = options.sessionCapSeconds ?? SESSION_CAP_SECONDS;
-    this.now = options.now ?? (() => performance.now());
+    this.backoff = new Backoff(options.backoff, options.random);
+    this.clock = options.clock ?? realClock;
+    this.backoffTimer = new TimerSlot(this.clock);
+    this.pumpTimer = new TimerSlot(this.clock);
+    this.idle = new IdleTimer(this.clock, options.settings.idleTimeout, this.onIdle);
+    this.rotation = new RotationPolicy(options.sessionCapSeconds ?? SESSION_CAP_SECONDS);
   }
 
   get state(): StreamState {
-    return this.stateValue;
+    return this.machine.state;
+  }
+
+  /** Takes audio: not ending, not ended. Audio for an ending stream's key goes to a new stream. */
+  get accepting(): boolean {
+    return this.ending === null && !this.machine.is(StreamState.ENDED);
   }
 
   /** Time left before the pending reconnect, or null when the stream is not waiting to reconnect. */
   get retryInMs(): number | null {
-    return this.retryAt === null ? null : Math.max(0, this.retryAt - this.now());
+    return this.retryAt === null ? null : Math.max(0, this.retryAt - this.clock.now());
   }
 
   /** Open a session now (action start), without audio. */
@@ -117,7 +157,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   pushFrames(frames: AudioFrame[]): void {
-    if (this.stateValue === StreamState.ENDED) return;
+    if (this.machine.is(StreamState.ENDED)) return;
     this.touch();
     for (const f of frames) {
       if (this.queue.length === 0 && this.active?.canSend && this.active.bufferedAmount < this.maxBuffered()) {
@@ -133,18 +173,18 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   /** End the current turn now: final out, keep streaming. */
-  flushTurn(): void {
-    this.active?.endTurn('flush');
+  flushTurn(endOfTurn: EndOfTurn = 'flush'): void {
+    this.active?.endTurn(endOfTurn);
   }
 
   /** End the stream: last audio, final, end_of_stream, close. */
   stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
-    if (this.ending || this.stateValue === StreamState.ENDED) return;
-    const rest = this.options.drainInput?.() ?? [];
+    if (this.ending || this.machine.is(StreamState.ENDED)) return;
+    const rest = this.options.drainInput?.(reason) ?? [];
     if (rest.length > 0) this.pushFrames(rest);
     this.ending = { endOfTurn, reason };
-    this.clearIdle();
-    if (!this.active && this.stateValue !== StreamState.BACKOFF) {
+    this.idle.stop();
+    if (!this.active && !this.machine.is(StreamState.BACKOFF)) {
       this.maybeEnd();
       return;
     }
@@ -154,10 +194,10 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   /** Drop everything at once: no final (reset), or out of time at shutdown. */
   abort(reason: DisconnectReason): void {
-    if (this.stateValue === StreamState.ENDED) return;
+    if (this.machine.is(StreamState.ENDED)) return;
     this.ending = { endOfTurn: 'stop', reason };
     // Waiting to reconnect: the last disconnected said willReconnect; say that it will not after all.
-    const wasWaiting = this.stateValue === StreamState.BACKOFF && !this.active;
+    const wasWaiting = this.machine.is(StreamState.BACKOFF) && !this.active;
     this.clearTimers();
     this.queue.clear();
     this.carriedWords = [];
@@ -169,7 +209,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
         message: 'stream ended while waiting to reconnect',
         willReconnect: false,
         retryInMs: null,
-        audioSeconds: 0,
+        ...this.billing(0, 0),
         droppedAudioMs: Math.round(this.queue.droppedMs),
         latency: this.latency.summary(),
       });
@@ -183,11 +223,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     const newSession = needsNewSession(update, this.settings);
     this.settings = next;
     this.queue.setLimit(next.bufferSeconds * 1000);
-    if (this.idleTimer) {
-      // The idle timeout may have changed: re-arm from the last activity.
-      this.clearIdle();
-      this.armIdle();
-    }
+    this.idle.setTimeoutMs(next.idleTimeout);
     if (!this.active) return;
     if (newSession) this.rotate('settings');
     else this.active.updateTurnSettings(next);
@@ -211,32 +247,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     );
   }
 
-  /**
-   * Audio (or a start) arrived. One idle timer per stream re-arms itself when it fires early, instead of a
-   * clearTimeout/setTimeout pair on every chunk: this runs for every message of every stream.
-   */
+  /** Audio (or a start) arrived: the stream is not idle. */
   private touch(): void {
-    if (this.ending) return;
-    this.lastActivityAt = this.now();
-    if (!this.idleTimer) this.armIdle();
+    if (!this.ending) this.idle.touch();
   }
 
-  private armIdle(): void {
-    const ms = this.settings.idleTimeout;
-    if (ms <= 0) return;
-    const left = Math.max(1, this.lastActivityAt + ms - this.now());
-    this.idleTimer = setTimeout(this.onIdleTimer, left);
-  }
-
-  private readonly onIdleTimer = (): void => {
-    this.idleTimer = null;
-    if (this.ending || this.settings.idleTimeout <= 0) return;
-    if (this.now() - this.lastActivityAt >= this.settings.idleTimeout - 1) this.stop('idle', 'idle');
-    else this.armIdle();
+  private readonly onIdle = (): void => {
+    if (!this.ending) this.stop('idle', 'idle');
   };
 
   private ensureRun(): void {
-    if (this.active || this.ending || this.stateValue === StreamState.BACKOFF || this.stateValue === StreamState.ENDED) return;
+    if (this.active || this.ending || this.machine.is(StreamState.BACKOFF, StreamState.ENDED)) return;
     this.startRun();
   }
 
@@ -260,11 +281,12 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       carriedWords: this.carriedWords,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 10_000,
-      now: this.now,
+      clock: this.clock,
+      transport: this.options.transport ?? gradiumTransport,
     });
     this.carriedWords = [];
     this.active = run;
-    this.rotateAtTurn = false;
+    this.rotation.reset();
     run.on('ready', (ready) => this.onRunReady(run, ready));
     run.on('transcript', (t) => this.onTranscript(t));
     run.on('turnEnded', () => this.onTurnEnded(run));
@@ -297,21 +319,12 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private schedulePump(): void {
-    if (this.pumpTimer) return;
-    this.pumpTimer = setTimeout(() => {
-      this.pumpTimer = null;
-      this.pump();
-    }, PUMP_RETRY_MS);
+    this.pumpTimer.setIfIdle(() => this.pump(), PUMP_RETRY_MS);
   }
 
   private afterSend(): void {
     const run = this.active;
-    if (!run) return;
-    const seconds = run.audioSeconds;
-    const forceAt = this.capS - Math.min(10, this.capS * 0.1);
-    // Also while ending: a stop right after a long backlog (a whole file) must not run past the cap.
-    if (seconds >= forceAt) this.rotate('rotation');
-    else if (seconds >= this.capS * 0.8 && !this.ending) this.rotateAtTurn = true;
+    if (run && this.rotation.afterSend(run.audioSeconds, this.ending !== null) === 'now') this.rotate('rotation');
   }
 
   /** Replace the active run by a fresh one; the old one ends its turn and closes on its own. */
@@ -353,7 +366,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   private onTurnEnded(run: SessionRun): void {
     // Not for a run whose socket is gone: that one ends with an error and its audio is replayed instead.
-    if (run === this.active && this.rotateAtTurn && !this.ending && run.canSend) this.rotate('rotation');
+    if (run === this.active && this.rotation.rotateAtTurnEnd && !this.ending && run.canSend) this.rotate('rotation');
   }
 
   private onRunEnded(run: SessionRun, end: RunEnd): void {
@@ -365,18 +378,21 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     let reason: DisconnectReason;
     let willReconnect = false;
     let retryInMs: number | null = null;
+    /** Audio of this session sent again to the next one: Gradium's share of it is counted there. */
+    let replayedMs = 0;
     const error = end.error;
     if (retiredFor) reason = error ? errorReason(error) : retiredFor;
     else if (!error) reason = this.ending ? this.ending.reason : 'closed';
     else reason = errorReason(error);
 
     if (wasActive && error) {
-      if (error.retryable && !this.backoff.exhausted && this.stateValue !== StreamState.ENDED && !(this.ending && this.ending.reason === 'reset')) {
+      if (error.retryable && !this.backoff.exhausted && !this.machine.is(StreamState.ENDED) && this.ending?.reason !== 'reset') {
         willReconnect = true;
         retryInMs = this.backoff.next();
         this.reconnects += 1;
         this.timeOffsetS += end.ackedSeconds;
         this.carriedWords = end.pendingWords;
+        for (const f of end.unacked) replayedMs += f.durationMs;
         if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
       }
     } else if (wasActive && !error) {
@@ -394,7 +410,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       message: end.message,
       willReconnect,
       retryInMs,
-      audioSeconds: round3(end.audioSeconds),
+      ...this.billing(end.audioSeconds, end.audioSeconds - replayedMs / 1000),
       droppedAudioMs: Math.round(this.queue.droppedMs),
       latency: this.latency.summary(),
     });
@@ -404,10 +420,9 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
     }
     if (willReconnect && retryInMs !== null) {
-      this.retryAt = this.now() + retryInMs;
+      this.retryAt = this.clock.now() + retryInMs;
       this.setState(StreamState.BACKOFF);
-      this.backoffTimer = setTimeout(() => {
-        this.backoffTimer = null;
+      this.backoffTimer.set(() => {
         this.retryAt = null;
         this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
         this.startRun();
@@ -424,6 +439,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
 
+  /** The audio figures of a disconnected payload; kept-back counts are taken (reported once). */
+  private billing(audioSeconds: number, sentSeconds: number): Pick<DisconnectedPayload, 'audioSeconds' | 'sentSeconds' | 'mutedSeconds' | 'gatedSeconds'> {
+    const kept = (this.options.takeKeptBack ?? NOTHING_KEPT_BACK)();
+    return {
+      audioSeconds: round3(audioSeconds),
+      sentSeconds: round3(Math.max(0, sentSeconds)),
+      mutedSeconds: round3(kept.mutedMs / 1000),
+      gatedSeconds: round3(kept.gatedMs / 1000),
+    };
+  }
+
   private fail(error: GradiumError): void {
     this.emit('failed', error);
     this.ending = this.ending ?? { endOfTurn: 'stop', reason: 'error' };
@@ -432,8 +458,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private maybeEnd(): void {
-    if (!this.ending || this.active || this.retiring.size > 0 || this.backoffTimer) return;
-    if (this.stateValue === StreamState.ENDED) return;
+    if (!this.ending || this.active || this.retiring.size > 0 || this.backoffTimer.armed) return;
+    if (this.machine.is(StreamState.ENDED)) return;
     this.clearTimers();
     this.setState(StreamState.ENDED);
     this.emit('ended');
@@ -441,23 +467,14 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private setState(s: StreamState): void {
-    if (this.stateValue === s) return;
-    this.stateValue = s;
-    this.emit('state', s);
-  }
-
-  private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    if (this.machine.to(s)) this.emit('state', s);
   }
 
   private clearTimers(): void {
-    this.clearIdle();
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
-    this.backoffTimer = null;
+    this.idle.stop();
+    this.backoffTimer.cancel();
     this.retryAt = null;
-    if (this.pumpTimer) clearTimeout(this.pumpTimer);
-    this.pumpTimer = null;
+    this.pumpTimer.cancel();
   }
 }
 

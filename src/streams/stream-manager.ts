@@ -1,20 +1,28 @@
 /**
- * Many streams under one node: each key (a microphone, a satellite) gets its own SpeechStream and its own
- * AudioPipeline. Owns the limit on concurrent streams, the settings for new streams, and the circuit
- * breaker that stops a refused key or a bad setting from turning into a reconnect storm.
+ * Many streams under one node. Each key (a microphone, a satellite) gets a StreamChannel — its audio pipeline,
+ * mute, voice gate and counters — that opens SpeechStreams on demand. The manager owns what is shared: the
+ * node's settings and each key's own overrides, the mute book, the admission gate (stream cap and circuit
+ * breaker), and the channels' lifetime (a channel goes once it has no stream and its input went quiet).
  */
 import { AudioPipeline } from '../audio';
 import { CodedError } from '../common/error-codes';
-import type { AudioFormat } from '../audio/types';
-import { GradiumError } from '../gradium/errors';
+import type { AudioFormat, AudioFrame } from '../audio/types';
+import type { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../gradium/typed-emitter';
+import { AdmissionGate } from './admission-gate';
+import { passThroughGate, type GateFactory } from './audio-gate';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
+import { realClock, type Clock, type TimerHandle } from './clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
+import { IdleTimer } from './idle-timer';
+import { MuteBook } from './mute-book';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
+import { StreamChannel, type ChannelHost } from './stream-channel';
+import type { TransportFactory } from './transport';
 
 export class StreamLimitError extends CodedError {
   override readonly name = 'StreamLimitError';
@@ -40,6 +48,14 @@ export interface StreamManagerOptions {
   handshakeTimeoutMs?: number;
   stallTimeoutMs?: number;
   maxBufferedBytes?: number;
+  /** The voice gate of each new channel (default: everything passes). */
+  gate?: GateFactory;
+  /** Default: the real clock. Tests pass one they advance by hand. */
+  clock?: Clock;
+  /** Default: real Gradium sessions. Tests may stand in for the socket. */
+  transport?: TransportFactory;
+  /** Jitter source of the reconnect backoff (default Math.random). */
+  random?: () => number;
 }
 
 /** Events carry the stream key and the latest context given with that key's input (the node's msg). */
@@ -55,6 +71,7 @@ export type ManagerEvents<C> = {
 };
 
 export interface ManagerSummary {
+  /** Keys with a stream (live or draining its last final). */
   streams: number;
   connecting: number;
   open: number;
@@ -64,42 +81,73 @@ export interface ManagerSummary {
   /** Set while new sessions are refused after a key/config failure. */
   blocked: GradiumError | null;
   lastHeard: string;
+  /** Keys muted by name (with a stream or not); `nodeMuted`: a mute without a key is in force. */
+  muted: number;
+  nodeMuted: boolean;
+  /** Share of the audio taken in that went to Gradium (0…1), or null while nothing was kept back. */
+  sentShare: number | null;
 }
+
+/** A channel with no stream goes after this long without input (or the key's idle timeout, if longer). */
+export const CHANNEL_QUIET_MS = 10_000;
 
 interface Entry<C> {
-  stream: SpeechStream;
-  pipeline: AudioPipeline;
-  context: C | undefined;
+  channel: StreamChannel<C>;
+  quiet: IdleTimer;
 }
 
-/** After a refused key, how long before one more attempt is allowed (doubles up to the cap). */
-const BLOCK_BASE_MS = 60_000;
-const BLOCK_MAX_MS = 600_000;
-
 export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
-  private readonly streams = new Map<string, Entry<C>>();
+  private readonly channels = new Map<string, Entry<C>>();
+  /** The node's settings (dialog, then msg.settings without a key). */
   private settings: StreamSettings;
-  private blocked: { error: GradiumError; until: number } | null = null;
-  private blockMs = BLOCK_BASE_MS;
+  /** msg.settings with a key: that key's own values, kept until redeploy (a stream that comes back has them). */
+  private readonly overrides = new Map<string, Partial<StreamSettings>>();
+  private readonly admission: AdmissionGate;
+  private readonly mutes: MuteBook;
+  private readonly clock: Clock;
+  private readonly host: ChannelHost<C>;
   private lastHeard = '';
-  /** Audio refused while new sessions are held back: reported when they resume, never silently lost. */
-  private droppedWhileBlockedMs = 0;
+  /** Audio counts of channels already dropped (ms), for the node's share sent. */
+  private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
+  private closing = false;
+  private droppedWhileClosingMs = 0;
 
   constructor(private readonly options: StreamManagerOptions) {
     super();
     this.settings = options.settings;
+    this.clock = options.clock ?? realClock;
+    this.admission = new AdmissionGate(this.clock, options.maxStreams, {
+      changed: () => this.emit('changed'),
+      warning: (key, message) => this.emit('warning', key, message),
+    });
+    this.mutes = new MuteBook(this.clock, (key) => this.applyMute(key));
+    this.host = {
+      openStream: (channel, frames) => this.openStream(channel, frames),
+      streamEnded: (channel) => this.onStreamEnded(channel),
+    };
   }
 
-  get currentSettings(): StreamSettings {
-    return this.settings;
+  /** The node-wide settings, or those a key runs with (the node's, overridden by the key's own). */
+  settingsFor(key?: string): StreamSettings {
+    const own = key === undefined ? undefined : this.overrides.get(key);
+    return own ? { ...this.settings, ...own } : this.settings;
   }
 
   summary(): ManagerSummary {
+    let streams = 0;
     let connecting = 0;
     let open = 0;
     let backoff = 0;
     let retryInMs: number | null = null;
-    for (const { stream } of this.streams.values()) {
+    const totals = { ...this.retired };
+    for (const { channel } of this.channels.values()) {
+      totals.passedMs += channel.passedMs;
+      totals.mutedMs += channel.mutedMs;
+      totals.gatedMs += channel.gatedMs;
+      const all = channel.streams;
+      const stream = channel.stream ?? all[0];
+      if (!stream) continue;
+      streams += 1;
       if (stream.state === StreamState.CONNECTING) connecting += 1;
       // An ending stream is still listening to its last audio.
       else if (stream.state === StreamState.OPEN || stream.state === StreamState.ENDING) open += 1;
@@ -109,140 +157,270 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         if (ms !== null && (retryInMs === null || ms < retryInMs)) retryInMs = ms;
       }
     }
-    return { streams: this.streams.size, connecting, open, backoff, retryInMs, blocked: this.blocked?.error ?? null, lastHeard: this.lastHeard };
+    const keptMs = totals.mutedMs + totals.gatedMs;
+    const sentShare = keptMs > 0 ? totals.passedMs / (totals.passedMs + keptMs) : null;
+    return {
+      streams,
+      connecting,
+      open,
+      backoff,
+      retryInMs,
+      blocked: this.admission.blockedBy,
+      lastHeard: this.lastHeard,
+      muted: this.mutes.mutedKeys,
+      nodeMuted: this.mutes.nodeMuted,
+      sentShare,
+    };
   }
 
-  has(key: string): boolean {
-    return this.streams.has(key);
+  isMuted(key: string): boolean {
+    return this.mutes.isMuted(key);
   }
 
   /**
    * Audio for a key. Throws AudioInputError (bad payload or msg.format) or StreamLimitError; neither
-   * touches any existing stream. Returns false when the audio was refused because sessions are blocked.
+   * touches any existing stream. Returns false when the audio was refused (sessions blocked, node closing).
    */
   pushAudio(key: string, payload: unknown, formatOverride: unknown, context: C | undefined): boolean {
-    let entry = this.streams.get(key);
-    const pipeline = entry?.pipeline ?? this.newPipeline();
-    const frames = pipeline.push(payload, formatOverride);
-    if (!entry) {
-      if (this.isBlocked()) {
-        pipeline.close();
-        this.dropWhileBlocked(key, frames.reduce((ms, f) => ms + f.durationMs, 0));
-        return false;
-      }
-      if (frames.length === 0 && !pipeline.inputFormat) return true;
-      entry = this.createStream(key, pipeline, pipeline.inputFormat ?? this.expectedInputFormat(), context);
+    const existing = this.channels.get(key);
+    const entry = existing ?? this.createChannel(key);
+    let frames: AudioFrame[];
+    try {
+      frames = entry.channel.pipeline.push(payload, formatOverride);
+    } catch (err) {
+      if (!existing) this.dropChannel(entry);
+      throw err;
     }
-    entry.context = context ?? entry.context;
-    entry.stream.pushFrames(frames);
-    return true;
+    if (this.closing) {
+      this.dropWhileClosing(key, frames);
+      return false;
+    }
+    entry.channel.context = context ?? entry.channel.context;
+    entry.quiet.touch();
+    return entry.channel.accept(frames, this.clock.now());
   }
 
-  /** action start: open a session now. */
+  /** action start: open a session now (even for a muted key: an explicit request). */
   start(key: string, context: C | undefined): void {
-    const existing = this.streams.get(key);
-    if (existing) {
-      existing.context = context ?? existing.context;
-      existing.stream.open();
-      return;
-    }
-    if (this.isBlocked()) throw this.blocked!.error;
-    const pipeline = this.newPipeline(this.expectedRate());
-    const entry = this.createStream(key, pipeline, this.expectedInputFormat(), context);
-    entry.stream.open();
+    const existing = this.channels.get(key);
+    if (!existing?.channel.stream && this.admission.isBlocked()) throw this.admission.blockedBy!;
+    const entry = existing ?? this.createChannel(key, this.expectedRate());
+    entry.channel.context = context ?? entry.channel.context;
+    entry.quiet.touch();
+    entry.channel.open();
   }
 
   flush(key: string, context: C | undefined): void {
-    const entry = this.requireStream(key, 'flush');
-    entry.context = context ?? entry.context;
-    entry.stream.pushFrames(entry.pipeline.flush());
-    entry.stream.flushTurn();
+    const { channel } = this.requireStream(key, 'flush');
+    channel.context = context ?? channel.context;
+    this.flushInput(channel);
+    channel.stream?.flushTurn('flush');
   }
 
   stop(key: string, context: C | undefined): void {
-    const entry = this.requireStream(key, 'stop');
-    entry.context = context ?? entry.context;
-    entry.stream.pushFrames(entry.pipeline.flush());
-    entry.stream.stop('stop', 'stop');
+    const { channel } = this.requireStream(key, 'stop');
+    channel.context = context ?? channel.context;
+    this.flushInput(channel);
+    channel.stream?.stop('stop', 'stop');
   }
 
-  /** Drop one stream, or all when key is undefined: no transcript, sockets closed. */
+  /** Drop one key's streams, or every key's when key is undefined: no transcript, sockets closed. */
   reset(key?: string): number {
-    const entries = key === undefined ? [...this.streams.values()] : [this.streams.get(key)].filter(isEntry);
-    for (const e of entries) e.stream.abort('reset');
-    return entries.length;
+    const entries = key === undefined ? [...this.channels.values()] : [this.channels.get(key)].filter(isEntry);
+    let n = 0;
+    for (const { channel } of entries) n += channel.reset();
+    return n;
   }
 
-  /** Validate and apply msg.settings to every live stream and to streams opened later. Throws SettingsError. */
-  updateSettings(raw: unknown): Partial<StreamSettings> {
+  /**
+   * Validate msg.settings and apply it: with a key, to that key only (its live stream now, its later streams
+   * too, until redeploy); without, to the node — every stream and later ones, except fields a key set for
+   * itself. Throws SettingsError and changes nothing when anything is invalid.
+   */
+  updateSettings(raw: unknown, key?: string): Partial<StreamSettings> {
     const update = parseSettingsUpdate(raw);
-    const next = { ...this.settings, ...update };
-    this.settings = next;
+    if (key === undefined) {
+      this.settings = { ...this.settings, ...update };
+      for (const { channel, quiet } of this.channels.values()) {
+        const own = this.overrides.get(channel.key);
+        const effective = own ? withoutKeys(update, own) : update;
+        if (Object.keys(effective).length > 0) this.applySettings(channel, quiet, effective);
+      }
+    } else {
+      this.overrides.set(key, { ...this.overrides.get(key), ...update });
+      const entry = this.channels.get(key);
+      if (entry) this.applySettings(entry.channel, entry.quiet, update);
+    }
     // A new setting may be what fixes a refused configuration.
-    if (this.blocked?.error.category === 'config') this.unblock();
-    for (const { stream } of this.streams.values()) stream.applySettings(update, next);
+    this.admission.settingsChanged();
     return update;
+  }
+
+  /** Mute one key (recorded even before its stream starts), or every key (undefined); `ms` unmutes by itself. */
+  mute(key: string | undefined, ms?: number): void {
+    this.mutes.mute(key ?? null, ms);
+    this.applyMute(key ?? null);
+  }
+
+  unmute(key: string | undefined): void {
+    this.mutes.unmute(key ?? null);
+    this.applyMute(key ?? null);
   }
 
   /** Redeploy/shutdown: end every stream (final when there is time), abort what is left after timeoutMs. */
   async closeAll(timeoutMs: number): Promise<void> {
-    const entries = [...this.streams.values()];
-    if (entries.length === 0) return;
-    const ended = entries.map(
-      (e) => new Promise<void>((resolve) => (e.stream.state === StreamState.ENDED ? resolve() : e.stream.once('ended', resolve))),
+    this.closing = true;
+    this.mutes.close();
+    const streams = [...this.channels.values()].flatMap((e) => e.channel.streams);
+    const ended = streams.map(
+      (s) => new Promise<void>((resolve) => (s.state === StreamState.ENDED ? resolve() : s.once('ended', resolve))),
     );
-    for (const e of entries) e.stream.stop('stop', 'redeploy');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([Promise.all(ended), timeout]);
-    if (timer) clearTimeout(timer);
-    if (result === 'timeout') {
-      for (const e of entries) e.stream.abort('redeploy');
-      await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 1000))]);
+    for (const s of streams) s.stop('stop', 'redeploy');
+    if (ended.length > 0 && (await this.race(Promise.all(ended), timeoutMs)) === 'timeout') {
+      for (const s of streams) s.abort('redeploy');
+      await this.race(Promise.all(ended), 1000);
     }
+    for (const entry of [...this.channels.values()]) this.dropChannel(entry);
   }
 
-  private requireStream(key: string, action: string): Entry<C> {
-    const entry = this.streams.get(key);
-    if (!entry) throw new NoStreamError(`action "${action}": no stream "${key}" is open (send audio or action "start" first).`);
+  // ------------------------------------------------------------------ channels and their streams
+
+  private createChannel(key: string, targetRate?: number): Entry<C> {
+    const settings = this.settingsFor(key);
+    const makeGate = this.options.gate ?? passThroughGate;
+    const channel = new StreamChannel<C>(
+      key,
+      () => this.newPipeline(targetRate),
+      (inputFormat) => makeGate(key, inputFormat, this.settingsFor(key)),
+      this.host,
+      this.mutes.isMuted(key),
+    );
+    const entry: Entry<C> = { channel, quiet: new IdleTimer(this.clock, quietMs(settings), () => this.maybeDrop(entry)) };
+    this.channels.set(key, entry);
     return entry;
   }
 
-  private isBlocked(): boolean {
-    if (!this.blocked) return false;
-    if (this.blocked.error.category !== 'config' && Date.now() >= this.blocked.until) {
-      // Let one attempt through; a new refusal blocks again for longer.
-      this.blocked = null;
-      this.reportBlockedDrops();
-      this.emit('changed');
-      return false;
-    }
-    return true;
+  private maybeDrop(entry: Entry<C>): void {
+    const { channel } = entry;
+    if (this.channels.get(channel.key) !== entry || channel.streams.length > 0) return;
+    const quietFor = this.clock.now() - channel.lastInputAt;
+    if (quietFor >= quietMs(this.settingsFor(channel.key)) - 1) this.dropChannel(entry);
   }
 
-  private unblock(): void {
-    this.blocked = null;
-    this.blockMs = BLOCK_BASE_MS;
-    this.reportBlockedDrops();
+  private dropChannel(entry: Entry<C>): void {
+    const { channel } = entry;
+    if (this.channels.get(channel.key) === entry) this.channels.delete(channel.key);
+    entry.quiet.stop();
+    // Closed first: what its gate still held counts as kept back.
+    channel.close();
+    this.retired.passedMs += channel.passedMs;
+    this.retired.mutedMs += channel.mutedMs;
+    this.retired.gatedMs += channel.gatedMs;
+  }
+
+  private openStream(channel: StreamChannel<C>, frames: AudioFrame[]): SpeechStream | null {
+    const key = channel.key;
+    if (this.admission.isBlocked()) {
+      this.admission.dropped(key, durationOf(frames));
+      return null;
+    }
+    let others = 0;
+    for (const e of this.channels.values()) if (e.channel !== channel && e.channel.streams.length > 0) others += 1;
+    const refusal = this.admission.refusalPastCap(key, others);
+    if (refusal !== null) throw new StreamLimitError(refusal);
+    const inputFormat = channel.pipeline.inputFormat ?? this.expectedInputFormat();
+    const stream = new SpeechStream({
+      key,
+      settings: this.settingsFor(key),
+      inputFormat,
+      sampleRate: rateOf(inputFormat),
+      connection: this.options.connection,
+      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      sessionCapSeconds: this.options.sessionCapSeconds,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      stallTimeoutMs: this.options.stallTimeoutMs,
+      maxBufferedBytes: this.options.maxBufferedBytes,
+      drainInput: (reason) => channel.drainForEnd(reason),
+      takeKeptBack: () => channel.takeKeptBack(),
+      clock: this.clock,
+      transport: this.options.transport,
+      random: this.options.random,
+    });
+    stream.on('connected', (p) => {
+      this.admission.succeeded();
+      this.emit('connected', key, p, channel.context);
+      this.emit('changed');
+    });
+    stream.on('disconnected', (p) => this.emit('disconnected', key, p, channel.context));
+    stream.on('transcript', (t) => {
+      if (t.text) this.lastHeard = t.text;
+      this.emit('transcript', key, t, channel.context);
+      if (t.text) this.emit('changed');
+    });
+    stream.on('failed', (err) => this.onFailed(key, err, channel.context));
+    stream.on('warning', (m) => this.emit('warning', key, m));
+    stream.on('state', () => this.emit('changed'));
+    this.emit('changed');
+    return stream;
+  }
+
+  private onStreamEnded(channel: StreamChannel<C>): void {
+    const entry = this.channels.get(channel.key);
+    if (entry?.channel === channel) this.maybeDrop(entry);
     this.emit('changed');
   }
 
-  private dropWhileBlocked(key: string, ms: number): void {
-    if (this.droppedWhileBlockedMs === 0) {
-      this.emit(
-        'warning',
-        key,
-        `stream "${key}": audio dropped while new sessions are held back after "${this.blocked?.error.message}"; the total is reported when they resume.`,
-      );
+  private onFailed(key: string, err: GradiumError, context: C | undefined): void {
+    const news = this.admission.refused(err);
+    // Every stream would hit the same wall: end them instead of letting each fail on its own.
+    if (err.category !== 'transient') {
+      for (const { channel } of this.channels.values()) if (channel.key !== key) for (const s of channel.streams) s.abort('error');
     }
-    this.droppedWhileBlockedMs += Math.max(ms, 1e-3);
+    if (!news) return;
+    this.emit('failed', key, err, context);
+    this.emit('changed');
   }
 
-  private reportBlockedDrops(): void {
-    if (this.droppedWhileBlockedMs === 0) return;
-    const ms = Math.round(this.droppedWhileBlockedMs);
-    this.droppedWhileBlockedMs = 0;
-    this.emit('warning', '', `${ms} ms of audio were dropped while new sessions were held back.`);
+  private applySettings(channel: StreamChannel<C>, quiet: IdleTimer, update: Partial<StreamSettings>): void {
+    const next = this.settingsFor(channel.key);
+    quiet.setTimeoutMs(quietMs(next));
+    channel.applySettings(update, next);
+  }
+
+  private applyMute(key: string | null): void {
+    const entries = key === null ? [...this.channels.values()] : [this.channels.get(key)].filter(isEntry);
+    const now = this.clock.now();
+    for (const { channel } of entries) channel.setMuted(this.mutes.isMuted(channel.key), now);
+    this.emit('changed');
+  }
+
+  /** The partial frame in the pipeline goes to the key's live stream before a flush or stop. */
+  private flushInput(channel: StreamChannel<C>): void {
+    if (channel.stream) channel.accept(channel.pipeline.flush(), this.clock.now());
+  }
+
+  private requireStream(key: string, action: string): Entry<C> {
+    const entry = this.channels.get(key);
+    if (!entry || entry.channel.streams.length === 0) {
+      throw new NoStreamError(`action "${action}": no stream "${key}" is open (send audio or action "start" first).`);
+    }
+    return entry;
+  }
+
+  private dropWhileClosing(key: string, frames: AudioFrame[]): void {
+    if (this.droppedWhileClosingMs === 0) this.emit('warning', key, `stream "${key}": audio dropped: the node is closing.`);
+    this.droppedWhileClosingMs += Math.max(durationOf(frames), 1e-3);
+  }
+
+  /** `promise`, or 'timeout' after `ms` on the manager's clock. */
+  private async race<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+    let handle: TimerHandle | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (handle = this.clock.setTimeout(() => resolve('timeout'), ms)));
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      if (handle) this.clock.clearTimeout(handle);
+    }
   }
 
   private newPipeline(targetRate?: number): AudioPipeline {
@@ -267,67 +445,27 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     if ((NATIVE_PCM_RATES as readonly number[]).includes(rate)) return rate;
     return NATIVE_PCM_RATES.reduce((best, r) => (Math.abs(r - rate) < Math.abs(best - rate) ? r : best), 16000);
   }
-
-  private createStream(key: string, pipeline: AudioPipeline, inputFormat: InputFormat, context: C | undefined): Entry<C> {
-    if (this.streams.size >= this.options.maxStreams) {
-      pipeline.close();
-      throw new StreamLimitError(
-        `stream "${key}" refused: ${this.streams.size} streams are open and the limit is ${this.options.maxStreams} (raise "max streams" or stop idle streams).`,
-      );
-    }
-    const stream = new SpeechStream({
-      key,
-      settings: this.settings,
-      inputFormat,
-      sampleRate: rateOf(inputFormat),
-      connection: this.options.connection,
-      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
-      sessionCapSeconds: this.options.sessionCapSeconds,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
-      stallTimeoutMs: this.options.stallTimeoutMs,
-      maxBufferedBytes: this.options.maxBufferedBytes,
-      drainInput: () => pipeline.flush(),
-    });
-    const entry: Entry<C> = { stream, pipeline, context };
-    this.streams.set(key, entry);
-    stream.on('connected', (p) => {
-      if (this.blocked) this.unblock();
-      this.emit('connected', key, p, entry.context);
-      this.emit('changed');
-    });
-    stream.on('disconnected', (p) => this.emit('disconnected', key, p, entry.context));
-    stream.on('transcript', (t) => {
-      if (t.text) this.lastHeard = t.text;
-      this.emit('transcript', key, t, entry.context);
-      if (t.text) this.emit('changed');
-    });
-    stream.on('failed', (err) => this.onFailed(key, err, entry.context));
-    stream.on('warning', (m) => this.emit('warning', key, m));
-    stream.on('state', () => this.emit('changed'));
-    stream.on('ended', () => {
-      if (this.streams.get(key) === entry) this.streams.delete(key);
-      pipeline.close();
-      this.emit('changed');
-    });
-    return entry;
-  }
-
-  private onFailed(key: string, err: GradiumError, context: C | undefined): void {
-    if (err.category !== 'transient') {
-      const alreadyBlocked = this.blocked !== null;
-      this.blocked = { error: err, until: Date.now() + this.blockMs };
-      this.blockMs = Math.min(BLOCK_MAX_MS, this.blockMs * 2);
-      // Every stream would hit the same wall: end them instead of letting each fail on its own.
-      for (const [k, e] of this.streams) if (k !== key) e.stream.abort('error');
-      if (alreadyBlocked) return;
-    }
-    this.emit('failed', key, err, context);
-    this.emit('changed');
-  }
 }
 
 function isEntry<C>(e: Entry<C> | undefined): e is Entry<C> {
   return e !== undefined;
+}
+
+function quietMs(settings: StreamSettings): number {
+  return Math.max(CHANNEL_QUIET_MS, settings.idleTimeout);
+}
+
+/** The fields of `update` that `own` does not set (a key's own values win over the node's). */
+function withoutKeys(update: Partial<StreamSettings>, own: Partial<StreamSettings>): Partial<StreamSettings> {
+  const out: Partial<StreamSettings> = {};
+  for (const [k, v] of Object.entries(update)) if (!(k in own)) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function durationOf(frames: AudioFrame[]): number {
+  let ms = 0;
+  for (const f of frames) ms += f.durationMs;
+  return ms;
 }
 
 function rateOf(format: InputFormat): number {
@@ -336,4 +474,3 @@ function rateOf(format: InputFormat): number {
   const m = /^pcm_(\d+)$/.exec(format);
   return m ? Number(m[1]) : 48000;
 }
-

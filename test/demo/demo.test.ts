@@ -71,5 +71,19 @@ describe('npm start demo', function () {
     );
     // The transcript also reached the terminal through the debug node, as a user would see it.
     assert.match(run.output, /\[debug:transcript\] final \[demo\]: /);
+
+    // Played as a microphone would: it says so, and the interim results follow the speech — none of the
+    // second sentence's words shows before the first sentence's final (a whole file sent at once would run ahead).
+    assert.match(run.output, /Playing samples\/hello\.wav into gradium-stt in real time, 80 ms chunks/);
+    const beforeFinal = run.output.slice(0, run.output.search(/\[debug:transcript\] final \[demo\]: /));
+    const interims = [...beforeFinal.matchAll(/\[debug:transcript\] interim \[demo\]: (.*)/g)].map((m) => m[1]!);
+    assert.ok(interims.length >= 2, `interim results before the first final: ${JSON.stringify(interims)}`);
+    const secondSentence = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'hello.txt'), 'utf8').split('\n')[1]!;
+    const secondOnly = normalise(secondSentence)
+      .split(' ')
+      .filter((w) => !normalise(firstUtterance).split(' ').includes(w));
+    for (const text of interims) {
+      for (const w of secondOnly) assert.ok(!normalise(text).split(' ').includes(w), `"${w}" (second sentence) in "${text}" before the first final`);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The examples do what their comments say: all five are deployed unchanged into a real Node-RED, except
+ * The examples do what their comments say: all of them are deployed unchanged into a real Node-RED, except
  * for what a user would set (the Gradium config points at the local emulator with a key, the MQTT broker
- * at an in-process broker, GRADIUM_SAMPLE at the bundled sample) and debug nodes also logging to the
+ * at an in-process broker, GRADIUM_SAMPLE at the bundled sample; the two examples that share mics/+/audio get
+ * a per-session emulator script) and debug nodes also logging to the
  * console so the test can read them. Then each is driven the way its comment tells a user to.
  */
 import { strict as assert } from 'node:assert';
@@ -154,6 +155,10 @@ describe('examples run in a real Node-RED', function () {
           Object.assign(n, { broker: '127.0.0.1', port: String(broker.port) });
         } else if (n.type === 'file') {
           Object.assign(n, { filename: path.join(scratch, `ex${number}-${path.basename(String(n.filename))}`) });
+        } else if (n.type === 'gradium-stt' && (number === '02' || number === '07')) {
+          // Both listen on mics/+/audio: each session reads the script from its start, so which example's
+          // session the emulator hears first does not decide which sentence each one gets.
+          n.jsonConfig = JSON.stringify({ emulator_script: SCRIPT });
         } else if (n.type === 'debug') {
           Object.assign(n, { name: `ex${number}-${String(n.name)}`, console: true, complete: 'true', targetType: 'full' });
         }
@@ -227,6 +232,24 @@ describe('examples run in a real Node-RED', function () {
     await eventually('a final transcript', () => logged('04', 'transcript').find((m) => m.includes('final: true')));
   });
 
+  it('08: the kitchen is transcribed in French, the office in English, other rooms detect the language', async () => {
+    assert.ok(mqttClient);
+    // The two inject nodes gave the rooms their settings when the flow started.
+    const pcm = chunks(wavPcm(SAMPLE_WAV), 3200);
+    for (const room of ['kitchen', 'office', 'hall']) {
+      for (const chunk of pcm.slice(0, 20)) await mqttClient.publishAsync(`rooms/${room}/audio`, chunk);
+    }
+    const languageOf = async (room: string): Promise<string> => {
+      const connected = await eventually(`a connected message for ${room}`, () =>
+        logged('08', 'connected').find((m) => m.includes(`rooms/${room}/audio`)),
+      );
+      return /language: '(\w+)'/.exec(connected)?.[1] ?? connected;
+    };
+    assert.equal(await languageOf('kitchen'), 'fr');
+    assert.equal(await languageOf('office'), 'en');
+    assert.equal(await languageOf('hall'), 'any');
+  });
+
   it('05: start opens the session, flush ends the turn with a final', async () => {
     await inject('05', 'start');
     await eventually('a connected message after start', () => logged('05', 'connected')[0]);
@@ -243,19 +266,45 @@ describe('examples run in a real Node-RED', function () {
     );
   });
 
-  it('07: a satellite’s command is answered on its playBytes topic with a real WAV, and the stt node is told to mute', async () => {
+  it('07: a spoken command ("Turn on the kitchen lights.") becomes ON on home/kitchen/light/set', async () => {
+    assert.ok(mqttClient);
+    const commands: { topic: string; text: string }[] = [];
+    mqttClient.on('message', (topic, payload) => {
+      if (topic.startsWith('home/')) commands.push({ topic, text: payload.toString('utf8') });
+    });
+    await mqttClient.subscribeAsync('home/#');
+    // Example 07 also heard the sample that test 02 published on mics/kitchen/audio: let that command pass.
+    for (let seen = -1; seen !== commands.length; ) {
+      seen = commands.length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    commands.length = 0;
+    for (const chunk of chunks(wavPcm(SAMPLE_WAV), 3200)) await mqttClient.publishAsync('mics/hall/audio', chunk);
+    const command = await eventually('a light command', () => commands[0]).catch((err: Error) => {
+      throw new Error(`${err.message}; heard: ${logged('07', 'heard').join('\n')}`);
+    });
+    assert.deepEqual(command, { topic: 'home/kitchen/light/set', text: 'ON' });
+    await eventually('the final with its normalized text', () =>
+      logged('07', 'heard').find((m) => m.includes("normalized: 'turn on the kitchen lights'")),
+    );
+    // The other sentences of the sample are not commands.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(commands.length, 1, JSON.stringify(commands));
+  });
+
+  it('09: a satellite’s command is answered on its playBytes topic with a real WAV, and the stt node is told to mute', async () => {
     assert.ok(mqttClient && emulator);
     const played: { topic: string; payload: Buffer }[] = [];
     mqttClient.on('message', (topic, payload) => {
-      if (topic.startsWith('hermes/audioServer/satellite7/playBytes/')) played.push({ topic, payload });
+      if (topic.startsWith('hermes/audioServer/satellite9/playBytes/')) played.push({ topic, payload });
     });
     await mqttClient.subscribeAsync('hermes/audioServer/+/playBytes/+');
     const before = emulator.ttsSessions.length;
     for (const pcm of chunks(wavPcm(SAMPLE_WAV), 1024)) {
-      await mqttClient.publishAsync('hermes/audioServer/satellite7/audioFrame', wavFrame(pcm));
+      await mqttClient.publishAsync('hermes/audioServer/satellite9/audioFrame', wavFrame(pcm));
     }
     const answer = await eventually('a playBytes message', () => played[0]);
-    assert.match(answer.topic, /^hermes\/audioServer\/satellite7\/playBytes\/[\w.-]+$/);
+    assert.match(answer.topic, /^hermes\/audioServer\/satellite9\/playBytes\/[\w.-]+$/);
     const wav = answer.payload;
     assert.equal(wav.toString('latin1', 0, 4), 'RIFF');
     assert.equal(wav.readUInt32LE(4), wav.length - 8, 'RIFF size');
@@ -268,18 +317,20 @@ describe('examples run in a real Node-RED', function () {
       ['Done. The kitchen light is on.', 'Hello! What can I do for you?'].includes(session.text) || session.text.startsWith('Sorry, I did not understand'),
       session.text,
     );
-    // Example 03's satellite is answered too (07 hears every satellite): look at satellite7's.
-    const speaking = await eventually('mute and unmute for satellite7', () => {
-      const mine = logged('07', 'speaking').filter((x) => x.includes("topic: 'satellite7'"));
+    // Example 03's satellite is answered too (09 hears every satellite): look at satellite9's.
+    const speaking = await eventually('mute and unmute for satellite9', () => {
+      const mine = logged('09', 'speaking').filter((x) => x.includes("topic: 'satellite9'"));
       return mine.some((x) => x.includes("action: 'unmute'")) ? mine : undefined;
     });
     assert.match(speaking[0] ?? '', /action: 'mute'/);
+    // gradium-stt takes the mute and unmute (the figures in msg.payload are not audio): no error from it.
+    assert.doesNotMatch(nodeRed!.output, /\[error\] \[gradium-stt:[^\]]*\][^\n]*(mute|msg\.payload)/);
   });
 
-  it('08: "say it" writes a WAV file; GET /gradium/say?text=… answers audio/wav; no text is a 400 with the reason', async () => {
+  it('10: "say it" writes a WAV file; GET /gradium/say?text=… answers audio/wav; no text is a 400 with the reason', async () => {
     assert.ok(nodeRed);
-    await inject('08', 'say it');
-    const file = path.join(scratch, 'ex08-gradium-say.wav');
+    await inject('10', 'say it');
+    const file = path.join(scratch, 'ex10-gradium-say.wav');
     const wav = await eventually('the written file', () => (fs.existsSync(file) && fs.statSync(file).size > 44 ? fs.readFileSync(file) : undefined));
     await new Promise((resolve) => setTimeout(resolve, 200)); // the file node may still be writing
     const full = fs.readFileSync(file);

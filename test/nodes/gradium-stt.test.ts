@@ -63,6 +63,22 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.deepEqual(h.errors, []);
   });
 
+  it('finals and interims carry transcript.normalized: lower case, no punctuation, for Switch nodes', async () => {
+    emu.setScript(['Turn ON the kitchen light.', "It is 3.5 degrees, isn't it?"]);
+    const h = await SttHarness.start(emu.url);
+    h.audio('kitchen', chunks(TWO_UTTERANCES, 80));
+    const finals = await h.waitFinals(2);
+    assert.deepEqual(
+      finals.map((f) => [f.payload, f.transcript.normalized]),
+      [
+        ['Turn ON the kitchen light.', 'turn on the kitchen light'],
+        ["It is 3.5 degrees, isn't it?", "it is 3.5 degrees isn't it"],
+      ],
+    );
+    const interim = h.transcripts.find((t) => !t.final && t.payload === 'Turn ON');
+    assert.equal(interim?.transcript.normalized, 'turn on');
+  });
+
   it('keeps three interleaved microphones apart, one Gradium session each', async () => {
     const h = await SttHarness.start(emu.url);
     const keys = ['hall', 'kitchen', 'garage'];
@@ -106,6 +122,27 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.equal(finals.length, 1);
     assert.equal(finals[0]!.payload, 'hello world');
     assert.equal(finals[0]!.transcript.endOfTurn, 'idle');
+  });
+
+  it('audio that comes while an idle stream is ending opens the next session instead of vanishing', async () => {
+    // A slow last flush: the window in which such audio used to be dropped, uncounted.
+    emu.setFaults({ flushDelayMs: 300 });
+    const h = await SttHarness.start(emu.url, { turnMode: 'manual', idleTimeout: 400 });
+    h.audio('porch', chunks(speechPcm([{ speechMs: 800, silenceMs: 200 }]), 80));
+    await until('the idle end flushes', () => emu.sessions[0]?.received.some((m) => m.type === 'flush') ?? false);
+    const second = speechPcm([{ speechMs: 1200, silenceMs: 200 }]);
+    h.audio('porch', chunks(second, 80));
+    h.send({ topic: 'porch', action: 'stop' });
+    await until('both sessions ended', () => h.disconnected.length >= 2);
+    assert.equal(emu.sessions.length, 2);
+    assert.equal(emu.sessions[1]!.samplesReceived, second.length / 2, 'all of the later audio reached the next session');
+    assert.deepEqual(h.disconnected.map((d) => d.payload.reason).sort(), ['idle', 'stop']);
+    assert.ok(h.disconnected.every((d) => d.payload.droppedAudioMs === 0));
+    const finals = h.finals('porch');
+    assert.deepEqual(finals.map((f) => [f.payload, f.transcript.endOfTurn]), [
+      ['hello world', 'idle'],
+      ['turn on the kitchen lights', 'stop'],
+    ]);
   });
 
   it('reset drops the stream: no final, socket closed, reason reset', async () => {
@@ -174,7 +211,7 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
     assert.match(h.errors[0]!, /object/);
     assert.match(h.errors[0]!, /Buffer/);
     assert.match(h.errors[1]!, /a String|binary audio decoded as text/i);
-    assert.match(h.errors[2]!, /msg\.action: got "dance"; expected "start", "flush" or "stop"/);
+    assert.match(h.errors[2]!, /msg\.action: got "dance"; expected "start", "flush", "stop", "mute" or "unmute"/);
     assert.match(h.errors[3]!, /msg\.topic \(the stream key\): got an object/);
     assert.match(h.errors[4]!, /no stream "nobody" is open/);
     h.audio('ok', chunks(TWO_UTTERANCES, 80).slice(5));
