@@ -7,7 +7,7 @@
  * - its exit code is always 0, so every check's `test:false` is read from the JSON it writes;
  * - P05 (node-red keyword) always records a pass, so the keyword is checked here;
  * - when the editor HTML cannot be parsed it finds no node types and N01/N02 pass vacuously, so the types
- *   are parsed here as the Flow Library parses them, and N02 must list gradium-stt;
+ *   are parsed here as the Flow Library parses them, and N02 must list gradium-stt and gradium-tts;
  * - it fetches catalogue.nodered.org (unreachable here), so that one request answers an empty catalogue:
  *   P08 (similar names) and N01 (unique types) then compare against nothing.
  * Registry requests (node-red's latest version, dependency checks) go to the npm registry as usual.
@@ -21,7 +21,7 @@ const path = require('node:path');
 const { nodeDefinitions } = require('./flow-library-types');
 
 const ROOT = path.resolve(__dirname, '..');
-const EXPECTED_TYPES = ['gradium-config', 'gradium-stt'];
+const EXPECTED_TYPES = ['gradium-config', 'gradium-stt', 'gradium-tts'];
 const EXPECTED_CHECKS = ['P01', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08', 'N01', 'N02', 'D01', 'D02', 'D03'];
 const CATALOGUE_HOST = 'catalogue.nodered.org';
 
@@ -95,8 +95,10 @@ function ownChecks(packageDir, card) {
     if (!card[id]) problems.push(`scorecard has no result for ${id} (a check did not run)`);
   }
   const examplesCover = (card.N02 && card.N02.nodes) || [];
-  if (!examplesCover.includes('gradium-stt')) {
-    problems.push('N02 does not list gradium-stt: the scorecard did not see the node type in the HTML or the examples');
+  for (const type of ['gradium-stt', 'gradium-tts']) {
+    if (!examplesCover.includes(type)) {
+      problems.push(`N02 does not list ${type}: the scorecard did not see the node type in the HTML or the examples`);
+    }
   }
   return problems;
 }
