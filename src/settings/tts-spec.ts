@@ -1,7 +1,7 @@
 /**
  * Every property of a `gradium-tts` node: name, default, range and unit. The `live` ones may change through
  * `msg.settings` (for one key, or with no key for the node); they apply to the utterances queued after the
- * change. Gradium's own names (`voice_id`, `model_name`, `padding_bonus`, `temp`) are accepted as aliases.
+ * change. Gradium's own names (`voice_id`, `model_name`, `temp`) are accepted as aliases.
  * Reasons for the defaults: README, "gradium-tts".
  */
 import { TTS_PCM_RATES } from '../gradium/tts-protocol';
@@ -20,8 +20,11 @@ export const TTS_SPEC = {
   /** For wav and pcm; ulaw and alaw are 8000 Hz, opus 48000 Hz, whatever this says. */
   sampleRate: { type: 'choice', default: 16000, values: TTS_PCM_RATES, unit: 'Hz', live: true, session: true, alias: 'sample_rate' },
   delivery: { type: 'choice', default: 'file', values: DELIVERIES, live: true },
-  /** json_config.padding_bonus: negative is faster, positive slower (±2 ≈ ∓30 % duration). */
-  speed: { type: 'number', default: 0, min: -4, max: 4, live: true, session: true, alias: 'padding_bonus' },
+  /**
+   * Positive is faster, as a user reads "speed"; sent as json_config.padding_bonus with the sign turned (Gradium's
+   * bonus is extra padding: positive is slower; ±2 ≈ ∓30 % of the duration).
+   */
+  speed: { type: 'number', default: 0, min: -4, max: 4, live: true, session: true },
   /** json_config.temp: 0 is the most predictable delivery. */
   temperature: { type: 'number', default: 0.7, min: 0, max: 1.4, live: true, session: true, alias: 'temp' },
   /** The tail after the audio should have finished playing, before `unmute`. */

@@ -18,7 +18,7 @@ export interface SpeechSettings {
   /** For wav and pcm; ulaw and alaw are 8000 Hz, opus 48000 Hz. */
   sampleRate: number;
   delivery: Delivery;
-  /** json_config.padding_bonus: −4 (faster) … 4 (slower). */
+  /** −4 (slower) … 4 (faster); sent as json_config.padding_bonus with the sign turned. */
   speed: number;
   /** json_config.temp: 0 … 1.4. */
   temperature: number;

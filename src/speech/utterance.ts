@@ -167,7 +167,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
         voice: settings.voice,
         model: settings.model,
         outputFormat: this.audio.gradiumFormat,
-        jsonConfig: { padding_bonus: settings.speed, temp: settings.temperature },
+        jsonConfig: { padding_bonus: paddingBonusOf(settings.speed), temp: settings.temperature },
       },
       text: splitAtWhitespace(this.requests[this.index]!, MESSAGE_CHARS),
       clock,
@@ -271,4 +271,9 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
     this.emit('end', 'failed', error);
     this.removeAllListeners();
   }
+}
+
+/** Gradium's padding_bonus is extra padding (positive is slower); the node's speed reads the other way. */
+export function paddingBonusOf(speed: number): number {
+  return speed === 0 ? 0 : -speed;
 }

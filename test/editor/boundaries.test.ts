@@ -186,7 +186,7 @@ describe('gradium-tts deploys every setting at its extremes and speaks with them
       await run.waitEnds(1);
       assert.deepEqual(run.caught, []);
       const s = emu.ttsSessions.at(-1)!;
-      assert.deepEqual(s.config, { padding_bonus: props.speed, temp: props.temperature });
+      assert.deepEqual(s.config, { padding_bonus: props.speed === 0 ? 0 : -(props.speed as number), temp: props.temperature });
     });
   }
 });

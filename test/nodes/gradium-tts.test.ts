@@ -254,12 +254,13 @@ describe('gradium-tts node (Node-RED runtime + emulator)', function () {
   describe('settings', () => {
     it('msg.settings with a key changes that key only; without a key the node; aliases work', async () => {
       const run = await start();
-      run.send({ topic: 'fr', settings: { voice_id: 'iEu63s1rhn_kegTr', padding_bonus: -1 } });
+      run.send({ topic: 'fr', settings: { voice_id: 'iEu63s1rhn_kegTr', speed: 1 } });
       run.send({ topic: 'fr', payload: 'bonjour' });
       run.send({ topic: 'en', payload: 'hello' });
       await run.waitEnds(2);
       const byText = (t: string) => emu.ttsSessions.find((s) => s.text === t)!;
       assert.equal(byText('bonjour').setup?.voice_id, 'iEu63s1rhn_kegTr');
+      // speed 1 (faster) travels as Gradium's padding_bonus -1.
       assert.deepEqual(byText('bonjour').config, { padding_bonus: -1, temp: 0.7 });
       assert.equal(byText('hello').setup?.voice_id, TTS_DEFAULTS.voice);
 
