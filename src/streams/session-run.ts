@@ -14,7 +14,7 @@ import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gra
 import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
