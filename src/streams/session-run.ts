@@ -246,7 +246,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.startGrace();
   };
 
-  /** Trailing words can follow `flushed` by a few ms (protocol reference §4.4): wait a little. */
+  /** Trailing words can follow `flushed` by a few ms (docs/gradium-protocol.md, "Turns"): wait a little. */
   private startGrace(): void {
     const p = this.pending;
     if (!p || p.graceTimer) return;
