@@ -6,8 +6,9 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio
- *                                               run only these scenarios (results go to bench/results/partial.*)
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,tts
+ *                                               run only these scenarios (results go to bench/results/partial.*;
+ *                                               tts always to bench/results/tts-latest.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
  *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
  *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
@@ -239,6 +240,8 @@ async function main() {
       await proc.exited;
       for (const a of results.audio) console.log(`audio ${a.label}: ${(a.inputSamplesPerSecond / 1e6).toFixed(2)} M samples/s, ${a.realTimeFactor.toFixed(0)}x real time`);
     }
+    // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
+    if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });
   } finally {
     await emulator.stop();
   }

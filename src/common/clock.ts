@@ -1,8 +1,9 @@
 /**
- * Time as the stream layer sees it: a reading and one-shot timers. Every rule that depends on time (idle,
- * backoff, pump retry, flush timeout, final grace, stall, the circuit breaker, mute timers) goes through a
- * Clock, so the rules can be checked by a test that moves time by hand, in milliseconds of real time.
- * Production uses `realClock`; tests hand in a clock they advance themselves.
+ * Time as the plain library sees it: a monotonic reading and one-shot timers. Every rule that depends on time
+ * (the stream layer's idle, backoff, pump retry, flush timeout, final grace, stall, circuit breaker and mute
+ * timers; a TTS request's response timeout, the unmute after playback, a retry's pause) takes a Clock, so a
+ * test can move time by hand (test/helpers/manual-clock.ts) instead of waiting. Production uses `realClock`.
+ * In the bottom layer so that src/gradium, src/streams and src/speech share it.
  */
 
 /** What setTimeout returned; only ever given back to the same clock's clearTimeout. */
@@ -20,6 +21,12 @@ export const realClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/** Cancel a timer that may not be set. */
+export function cancel(clock: Clock, handle: TimerHandle | null): null {
+  if (handle !== null) clock.clearTimeout(handle);
+  return null;
+}
 
 /**
  * One named timer slot: at most one pending callback, re-armed or cancelled by its owner. Saves every user
