@@ -174,7 +174,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
   endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.clock.now(), cutS = Infinity): void {
     if (this.pending || this.machine.is(RunState.CLOSING, RunState.CLOSED)) return;
-    if (cutS === Infinity) this.detector.reset();
+    // A turn ended other than by the VAD's own cut: the detector starts over.
+    if (cutS === Infinity || endOfTurn !== 'vad') this.detector.reset();
     const flushId = this.gradium.flush();
     this.pending = { flushId, endOfTurn, speechEndedAt, cutS, flushTimer: null, graceTimer: null };
     if (flushId === null) {
