@@ -30,6 +30,21 @@ describe('emulator: audio, steps and words', () => {
     assert.equal(c.messages[0]!.type, 'ready');
   });
 
+  it('keeps the bytes of every audio message only when asked (recordAudio)', async () => {
+    const audio = s16le(concat(silence(160, RATE), tone(240, RATE)));
+    let c = await fx.connect();
+    c.sendAudio(audio, FRAME_BYTES);
+    await c.waitForType('step', 5);
+    assert.deepEqual(fx.emulator.sessions[0]!.receivedAudio, [], 'not kept by default');
+    await fx.restart({ recordAudio: true });
+    c = await fx.connect();
+    c.sendAudio(audio, FRAME_BYTES);
+    await c.waitForType('step', 5);
+    const kept = fx.emulator.sessions[0]!.receivedAudio;
+    assert.equal(kept.length, 5);
+    assert.ok(Buffer.concat(kept).equals(audio), 'the bytes sent, in order');
+  });
+
   it('processes audio sent before ready, after ready', async () => {
     fx.emulator.setFaults({ connectDelayMs: 150 });
     const c = await fx.connect();
