@@ -36,4 +36,19 @@ export default tseslint.config(
     files: ['resources/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
+  {
+    // The Dashboard widget's Node-RED node (dashboard/ is its own package, plain JavaScript).
+    files: ['dashboard/nodes/**/*.js'],
+    rules: { '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }] },
+  },
+  {
+    // The widget's browser code: ES modules bundled by Vite.
+    files: ['dashboard/ui/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  {
+    // The capture processor runs in an AudioWorkletGlobalScope, loaded as a classic script.
+    files: ['dashboard/ui/capture/mic-worklet.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.audioWorklet } },
+  },
 );

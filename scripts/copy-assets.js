@@ -53,6 +53,7 @@ function fillSettingsTables(localesDir) {
   const { rangeText } = require(path.join(root, 'dist', 'settings', 'spec.js'));
   const specs = {
     'gradium-stt': require(path.join(root, 'dist', 'settings', 'stt-spec.js')).STT_SPEC,
+    'gradium-tts': require(path.join(root, 'dist', 'settings', 'tts-spec.js')).TTS_SPEC,
   };
   let count = 0;
   for (const lang of fs.readdirSync(localesDir)) {

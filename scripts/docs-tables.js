@@ -14,6 +14,7 @@ const { rangeText } = require(path.join(root, 'dist', 'settings', 'spec.js'));
 
 const SPECS = {
   'gradium-stt': () => require(path.join(root, 'dist', 'settings', 'stt-spec.js')).STT_SPEC,
+  'gradium-tts': () => require(path.join(root, 'dist', 'settings', 'tts-spec.js')).TTS_SPEC,
   'gradium-config': () => require(path.join(root, 'dist', 'settings', 'config-spec.js')).CONFIG_SPEC,
 };
 

@@ -70,6 +70,9 @@ function readDefinition(objectExpression, errors, type) {
       }
     } else if (['icon', 'color', 'inputs', 'outputs', 'category'].includes(name)) {
       if (value.type === 'Literal') def[name] = value.value;
+      // The Flow Library never reads the category, so an expression there costs nothing: Dashboard 2
+      // widgets take the Dashboard's own translated category name (RED._('…ui-base:ui-base.label.category')).
+      else if (name === 'category') def[name] = { nonLiteral: value.type };
       else errors.push(`${type}: ${name} is not a literal`);
     } else {
       def[name] = { nonLiteral: value.type };

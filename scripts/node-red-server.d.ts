@@ -9,8 +9,8 @@ export interface NodeRedServerOptions {
   nodeRedDir?: string;
   /** User dir to use and keep; default a fresh temp dir removed by stop(). */
   userDir?: string;
-  /** The package to install by symlink (default: this repository). */
-  packageDir?: string;
+  /** The package to install by symlink (default: this repository); null: link nothing (the user dir has its own installs). */
+  packageDir?: string | null;
   /** Merged over the harness settings (uiHost, uiPort, flowFile, credentialSecret, editorTheme, telemetry). */
   settings?: Record<string, unknown>;
   /** Flows present at start (default none). */

@@ -34,6 +34,7 @@ function nodeRedDirFrom(p) {
 function makeUserDir(userDir, packageDir) {
   const dir = userDir || fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-nr-'));
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  if (packageDir === null) return dir; // the caller installed what it needs (npm install in the user dir)
   const link = path.join(dir, 'node_modules', PACKAGE_NAME);
   fs.rmSync(link, { recursive: true, force: true });
   fs.symlinkSync(packageDir, link, 'dir');
@@ -66,7 +67,7 @@ async function startNodeRed(options = {}) {
   const nodeBinary = options.nodeBinary || process.env.NODE_RED_NODE_BINARY || process.execPath;
   const nodeRedDir = options.nodeRedDir ? nodeRedDirFrom(options.nodeRedDir) : defaultNodeRedDir();
   const ownsUserDir = !options.userDir;
-  const userDir = makeUserDir(options.userDir, options.packageDir || REPO_ROOT);
+  const userDir = makeUserDir(options.userDir, options.packageDir === null ? null : options.packageDir || REPO_ROOT);
   const settingsFile = writeSettings(userDir, options.port ?? 0, options.settings || {});
   // Start from an empty flow so nothing stale runs before the caller deploys.
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.flows || []));

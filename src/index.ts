@@ -2,7 +2,13 @@
 export * from './gradium/protocol';
 export { GradiumSession, SessionState } from './gradium/session';
 export { GradiumError } from './gradium/errors';
-export { resolveEndpoint, REGION_URLS } from './gradium/endpoints';
+export { resolveEndpoint, resolveTtsEndpoint, REGION_URLS, TTS_REGION_URLS } from './gradium/endpoints';
+export * from './gradium/tts-protocol';
+export { TtsSession, TtsSessionState } from './gradium/tts-session';
+export { listVoices, type Voice } from './gradium/voices';
+export { wavFile, wavHeader } from './audio/wav-writer';
+export { SpeechManager } from './speech/speech-manager';
+export type * from './speech/types';
 export { TurnDetector } from './gradium/turn-detector';
 export { StreamManager } from './streams/stream-manager';
 export type * from './streams/events';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
-import type { EmulatorFaults, EmulatorOptions } from './types';
+import type { EmulatorFaults, EmulatorOptions, EmulatorVoice } from './types';
 
 const USAGE = `Usage: gradium-emulator [options]
 
@@ -25,7 +25,13 @@ Faults:
   --drop-flushed                never answer flush
   --session-cap-seconds S       end sessions past S seconds of audio (default 300)
   --stop-reading                stop reading sockets after setup
-  --connect-delay-ms MS         delay ready
+  --connect-delay-ms MS         delay ready (speech-to-text and text-to-speech)
+Text-to-speech (/api/speech/tts):
+  --voice ID:NAME[:LANGUAGE]    a custom voice of the account, listed and accepted (repeatable)
+  --tts-first-audio-delay-ms MS delay the first audio of every request
+  --tts-chunk-interval-ms MS    pause between audio messages (default none)
+  --tts-close-after-chunks N    cut the socket (1006) after N audio messages
+  --tts-error-after-chunks N[:CODE[:MESSAGE]]  send an error (default 1011) after N audio messages, then close
 `;
 
 function main(): void {
@@ -49,6 +55,11 @@ function main(): void {
         'session-cap-seconds': { type: 'string' },
         'stop-reading': { type: 'boolean' },
         'connect-delay-ms': { type: 'string' },
+        voice: { type: 'string', multiple: true },
+        'tts-first-audio-delay-ms': { type: 'string' },
+        'tts-chunk-interval-ms': { type: 'string' },
+        'tts-close-after-chunks': { type: 'string' },
+        'tts-error-after-chunks': { type: 'string' },
       },
       strict: true,
     }));
@@ -85,6 +96,18 @@ function main(): void {
       message: message.length > 0 ? message.join(':') : 'Internal server error',
     };
   }
+  faults.ttsFirstAudioDelayMs = number('tts-first-audio-delay-ms', values['tts-first-audio-delay-ms']);
+  faults.ttsChunkIntervalMs = number('tts-chunk-interval-ms', values['tts-chunk-interval-ms']);
+  faults.ttsCloseAfterChunks = number('tts-close-after-chunks', values['tts-close-after-chunks']);
+  const ttsErrorSpec = values['tts-error-after-chunks'];
+  if (ttsErrorSpec !== undefined) {
+    const [chunks, code, ...message] = ttsErrorSpec.split(':');
+    faults.ttsErrorAfterChunks = {
+      chunks: number('tts-error-after-chunks', chunks) ?? 0,
+      code: number('tts-error-after-chunks', code ?? '1011') ?? 1011,
+      message: message.length > 0 ? message.join(':') : 'Internal server error',
+    };
+  }
   for (const key of Object.keys(faults) as (keyof EmulatorFaults)[]) if (faults[key] === undefined) delete faults[key];
 
   const opts: EmulatorOptions = {
@@ -94,11 +117,13 @@ function main(): void {
   };
   if (values.key && values.key.length > 0) opts.apiKeys = values.key;
   if (values.script) opts.script = readScript(values.script);
+  if (values.voice && values.voice.length > 0) opts.voices = values.voice.map(parseVoice);
   if (values.verbose) opts.log = (line) => process.stderr.write(`${line}\n`);
 
   startEmulator(opts).then(
     (emulator) => {
       process.stdout.write(`Gradium emulator listening on ${emulator.url}\n`);
+      process.stdout.write(`Text-to-speech on ${emulator.ttsUrl}\n`);
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -112,6 +137,12 @@ function main(): void {
     },
     (err: Error) => fail(`cannot start the emulator: ${err.message}`),
   );
+}
+
+function parseVoice(spec: string): EmulatorVoice {
+  const [uid, name, language] = spec.split(':');
+  if (!uid || !name) fail(`--voice needs ID:NAME[:LANGUAGE], got "${spec}"`);
+  return { uid, name, language: language ?? '', gender: '', description: 'custom voice', is_catalog: false };
 }
 
 function readScript(path: string): string[] {

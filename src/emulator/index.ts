@@ -1,25 +1,41 @@
 /**
- * A local server speaking Gradium's real-time ASR protocol (shared/reference/gradium-protocol.md §11),
- * for tests, the demo, the benchmark and users who build flows without credits. It hears speech by
- * energy, places words of a script on it, and can inject the faults a real client must survive.
+ * A local server speaking Gradium's real-time ASR protocol (shared/reference/gradium-protocol.md §11) and
+ * TTS protocol (gradium-tts-protocol.md), for tests, the demo, the benchmark and users who build flows
+ * without credits. It hears speech by energy and places words of a script on it; it speaks text as
+ * deterministic tones with word timings; it lists voices; and it can inject the faults a real client must
+ * survive.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_SCRIPT, ScriptCursor } from './script-cursor';
 import { ProtocolSession } from './session';
-import type { Emulator, EmulatorFaults, EmulatorOptions, EmulatorSession } from './types';
+import { TtsProtocolSession } from './tts-session';
+import { CATALOG_VOICES, type EmulatorVoice } from './tts-voices';
+import type { Emulator, EmulatorFaults, EmulatorOptions, EmulatorSession, EmulatorTtsSession } from './types';
 
-export type { Emulator, EmulatorFaults, EmulatorOptions, EmulatorSession, InvalidFrame } from './types';
+export type {
+  Emulator,
+  EmulatorFaults,
+  EmulatorOptions,
+  EmulatorSession,
+  EmulatorTtsSession,
+  EmulatorVoice,
+  InvalidFrame,
+} from './types';
+export { CATALOG_VOICES, DEFAULT_VOICE_ID, UNKNOWN_VOICE_MESSAGE } from './tts-voices';
+export { TTS_BAD_KEY_MESSAGE, TTS_NO_KEY_REASON } from './tts-session';
 export { DEFAULT_SCRIPT } from './script-cursor';
 export { LANGUAGE_REQUIRED_MESSAGE } from './setup-check';
 export { BAD_KEY_MESSAGE, BINARY_FRAME_MESSAGE, SESSION_CAP_MESSAGE } from './session';
 export { SPEECH_RMS_DBFS, HORIZONS_S } from './speech-tracker';
 
 export const ASR_PATH = '/api/speech/asr';
+export const TTS_PATH = '/api/speech/tts';
 export const CREDITS_PATH = '/api/usages/credits';
+export const VOICES_PATH = '/api/voices/';
 /** How long a socket gets to answer our close frame at shutdown before it is cut. */
 const SHUTDOWN_GRACE_MS = 300;
 
@@ -31,11 +47,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
 class EmulatorServer extends EventEmitter implements Emulator {
   readonly sessions: ProtocolSession[] = [];
+  readonly ttsSessions: TtsProtocolSession[] = [];
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly script: ScriptCursor;
   private faults: EmulatorFaults;
-  private readonly live = new Set<ProtocolSession>();
+  private readonly live = new Set<ProtocolSession | TtsProtocolSession>();
   private readonly upgrading = new Set<Duplex>();
   private readonly log: (line: string) => void;
   private address: AddressInfo | undefined;
@@ -56,7 +73,11 @@ class EmulatorServer extends EventEmitter implements Emulator {
         res.end(JSON.stringify(ok ? { remaining_credits: 1_000_000 } : { detail: 'API key is revoked or expired' }));
         return;
       }
-      const known = path === ASR_PATH;
+      if (path === VOICES_PATH || path === VOICES_PATH.slice(0, -1)) {
+        this.answerVoices(req, res);
+        return;
+      }
+      const known = path === ASR_PATH || path === TTS_PATH;
       res.writeHead(known ? 426 : 404, { 'content-type': 'text/plain' });
       res.end(known ? 'WebSocket upgrade required\n' : 'Not found\n');
     });
@@ -72,6 +93,30 @@ class EmulatorServer extends EventEmitter implements Emulator {
     if (!a) return '';
     const host = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address;
     return `ws://${a.family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${a.port}${ASR_PATH}`;
+  }
+
+  get ttsUrl(): string {
+    const url = this.url;
+    return url ? url.slice(0, -ASR_PATH.length) + TTS_PATH : '';
+  }
+
+  /** GET /api/voices/: the account's voices, and the catalogue with include_catalog=true (reference §3.2). */
+  private answerVoices(req: IncomingMessage, res: ServerResponse): void {
+    const key = req.headers['x-api-key'];
+    if (typeof key !== 'string' || !this.keyAccepted(key)) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: 'API key is revoked or expired' }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const withCatalog = /^(true|1)$/i.test(url.searchParams.get('include_catalog') ?? '');
+    const voices = [...(withCatalog ? CATALOG_VOICES : []), ...(this.opts.voices ?? [])];
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(voices));
+  }
+
+  private knownVoices(): readonly EmulatorVoice[] {
+    return this.opts.voices ? [...CATALOG_VOICES, ...this.opts.voices] : CATALOG_VOICES;
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -99,11 +144,15 @@ class EmulatorServer extends EventEmitter implements Emulator {
     this.script.replace([...s]);
   }
 
-  override on(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this {
+  override on(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this;
+  override on(event: 'tts-session' | 'tts-session-end', cb: (s: EmulatorTtsSession) => void): this;
+  override on(event: string, cb: (s: EmulatorSession & EmulatorTtsSession) => void): this {
     return super.on(event, cb);
   }
 
-  override off(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this {
+  override off(event: 'session' | 'session-end', cb: (s: EmulatorSession) => void): this;
+  override off(event: 'tts-session' | 'tts-session-end', cb: (s: EmulatorTtsSession) => void): this;
+  override off(event: string, cb: (s: EmulatorSession & EmulatorTtsSession) => void): this {
     return super.off(event, cb);
   }
 
@@ -114,7 +163,10 @@ class EmulatorServer extends EventEmitter implements Emulator {
 
   private async shutdown(): Promise<void> {
     const ended = [...this.live].map(
-      (s) => new Promise<void>((resolve) => this.once(`ended:${s.id}`, () => resolve())),
+      (s) =>
+        new Promise<void>((resolve) =>
+          this.once(s instanceof TtsProtocolSession ? `ended:tts:${s.id}` : `ended:${s.id}`, () => resolve()),
+        ),
     );
     for (const session of this.live) session.shutdown(SHUTDOWN_GRACE_MS);
     for (const socket of this.upgrading) socket.destroy();
@@ -134,8 +186,8 @@ class EmulatorServer extends EventEmitter implements Emulator {
       refuse(socket, 503, 'Service Unavailable', 'emulator is shutting down');
       return;
     }
-    if (url.pathname !== ASR_PATH) {
-      refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${url.pathname}; use ${ASR_PATH}`);
+    if (url.pathname !== ASR_PATH && url.pathname !== TTS_PATH) {
+      refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${url.pathname}; use ${ASR_PATH} or ${TTS_PATH}`);
       return;
     }
     const faults = this.faults;
@@ -150,6 +202,32 @@ class EmulatorServer extends EventEmitter implements Emulator {
     delete headers['x-api-key'];
 
     this.upgrading.add(socket);
+    if (url.pathname === TTS_PATH) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.upgrading.delete(socket);
+        const session = new TtsProtocolSession(ws, {
+          id: this.ttsSessions.length + 1,
+          apiKeyAccepted: accepted,
+          keyGiven: key !== '',
+          headers,
+          faults,
+          record: this.opts.recordMessages !== false,
+          voices: () => this.knownVoices(),
+          log: this.log,
+          onEnd: (s) => {
+            this.live.delete(s);
+            this.emit(`ended:tts:${s.id}`);
+            this.emit('tts-session-end', s);
+          },
+        });
+        this.ttsSessions.push(session);
+        this.live.add(session);
+        this.log(`tts session ${session.id}: open, key ${accepted ? 'accepted' : 'refused'}`);
+        this.emit('tts-session', session);
+        session.start();
+      });
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.upgrading.delete(socket);
       const session = new ProtocolSession(ws, socket, {

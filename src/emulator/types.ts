@@ -3,6 +3,10 @@
  * so the names are a contract.
  */
 import type { ClientMessage, JsonConfig, ServerMessage, SetupMessage } from '../gradium/protocol';
+import type { TtsClientMessage, TtsJsonConfig, TtsServerMessage, TtsSetupMessage } from '../gradium/tts-protocol';
+import type { EmulatorVoice } from './tts-voices';
+
+export type { EmulatorVoice };
 
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. */
@@ -30,6 +34,8 @@ export interface EmulatorOptions {
    * test can compare what the server heard with what the device recorded, byte for byte.
    */
   recordAudio?: boolean;
+  /** The account's own voices (clones), listed with the catalogue and accepted as voice_id. */
+  voices?: EmulatorVoice[];
 }
 
 export interface EmulatorFaults {
@@ -51,8 +57,16 @@ export interface EmulatorFaults {
   sessionCapSeconds?: number;
   /** Stop reading the socket after setup, so the client's bufferedAmount grows. */
   stopReading?: boolean;
-  /** Delay before `ready`; messages that arrive meanwhile are queued and processed afterwards. */
+  /** Delay before `ready` (ASR and TTS); messages that arrive meanwhile are queued and processed afterwards. */
   connectDelayMs?: number;
+  /** TTS: delay before the first audio message of a request (slow first audio). */
+  ttsFirstAudioDelayMs?: number;
+  /** TTS: delay between audio messages (default none: as fast as the socket takes them). */
+  ttsChunkIntervalMs?: number;
+  /** TTS: abrupt close (the client sees 1006) once N audio messages were sent (0: before any audio). */
+  ttsCloseAfterChunks?: number;
+  /** TTS: once N audio messages were sent, send this error frame, then close with its code. */
+  ttsErrorAfterChunks?: { chunks: number; code: number; message: string };
 }
 
 export interface InvalidFrame {
@@ -90,9 +104,49 @@ export interface EmulatorSession {
   closed: boolean;
 }
 
+/** One TTS request as the emulator saw it. */
+export interface EmulatorTtsSession {
+  readonly id: number;
+  readonly apiKeyAccepted: boolean;
+  /** Upgrade request headers with x-api-key removed. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  setup?: TtsSetupMessage;
+  config?: TtsJsonConfig;
+  /** Client messages in order (setup, text…, end_of_stream). */
+  readonly received: TtsClientMessage[];
+  /** Server messages in order; audio messages keep their times but not their payload. */
+  readonly sent: TtsServerMessage[];
+  /** The text received, messages joined with one space as Gradium joins them. */
+  text: string;
+  textMessages: number;
+  audioMessages: number;
+  /** Bytes of audio sent (decoded from base64), headers and Ogg pages included. */
+  audioBytes: number;
+  /** Samples of audio sent at `sampleRate` (Opus: 48 kHz granules). */
+  samplesSent: number;
+  sampleRate: number;
+  wordsSent: string[];
+  /** Wall-clock time (ms, sub-ms precision) the first audio message was sent. */
+  firstAudioAt?: number;
+  /** Wall-clock time (ms, sub-ms precision) end_of_stream was sent. */
+  finishedAt?: number;
+  /** The client closed the socket before the end: a cancel. */
+  cancelled: boolean;
+  /** end_of_stream was sent. */
+  completed: boolean;
+  closeCode?: number;
+  closed: boolean;
+}
+
 export interface Emulator {
   /** ws://<host>:<port>/api/speech/asr */
   readonly url: string;
+  /** ws://<host>:<port>/api/speech/tts */
+  readonly ttsUrl: string;
+  /** Every TTS request ever accepted, in order. */
+  readonly ttsSessions: EmulatorTtsSession[];
+  on(event: 'tts-session' | 'tts-session-end', cb: (s: EmulatorTtsSession) => void): this;
+  off(event: 'tts-session' | 'tts-session-end', cb: (s: EmulatorTtsSession) => void): this;
   readonly port: number;
   /** Every session ever accepted, in order. */
   readonly sessions: EmulatorSession[];

@@ -100,3 +100,24 @@ function startsLikeRiff(b: Buffer): boolean {
 function notRiff(): WavHeaderResult {
   return { status: 'error', reason: 'wav input must start with a RIFF/WAVE header' };
 }
+
+/**
+ * The header Gradium's `wav` output starts with when streaming: 16-bit mono at `rate`, with the RIFF and data
+ * sizes unknown (0xFFFFFFFF), as streaming writers put them. UNCONFIRMED which value Gradium uses.
+ */
+export function streamingWavHeader(rate: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(0xffffffff, 4);
+  h.write('WAVEfmt ', 8, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(0xffffffff, 40);
+  return h;
+}

@@ -1,11 +1,13 @@
 /**
  * `gradium-config`: where to connect and with which key. Holds no socket: each gradium-stt stream opens its
- * own session through `connection()`. Also serves the editor's "Check key" button.
+ * own session through `connection()`, each gradium-tts utterance through `ttsConnection()`. Also serves the
+ * editor's "Check key" button and the voice list of the gradium-tts dialog.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { EndpointError, resolveEndpoint } from '../gradium/endpoints';
+import { EndpointError, resolveEndpoint, resolveTtsEndpoint } from '../gradium/endpoints';
 import { GradiumError } from '../gradium/errors';
 import { checkKey } from '../gradium/key-check';
+import { listVoices } from '../gradium/voices';
 import { CONFIG_SPEC } from '../settings/config-spec';
 import type { GradiumConfigCredentials, GradiumConfigNode, GradiumConfigProps } from './node-config';
 
@@ -36,10 +38,10 @@ export = function register(RED: NodeAPI): void {
     const node = this as GradiumConfigNode;
     node.region = def.region || 'global';
     node.endpoint = def.endpoint || '';
-    node.connection = () => {
+    const connectionTo = (resolve: typeof resolveEndpoint) => (): { url: string; apiKey: string } => {
       let url: string;
       try {
-        url = resolveEndpoint(node.region, node.endpoint);
+        url = resolve(node.region, node.endpoint);
       } catch (err) {
         throw new GradiumError('network', (err as EndpointError).message, null, 'config', 'BAD_ENDPOINT');
       }
@@ -55,6 +57,8 @@ export = function register(RED: NodeAPI): void {
       }
       return { url, apiKey };
     };
+    node.connection = connectionTo(resolveEndpoint);
+    node.ttsConnection = connectionTo(resolveTtsEndpoint);
   }
 
   RED.nodes.registerType<Node<GradiumConfigCredentials>, ConfigDef, Record<string, unknown>, GradiumConfigCredentials>('gradium-config', GradiumConfig, {
@@ -63,10 +67,14 @@ export = function register(RED: NodeAPI): void {
     settings: { gradiumConfigSpec: { value: CONFIG_SPEC, exportable: true } },
   });
 
-  // "Check key" in the config dialog. Needs the right to edit this node type; answers in plain words and
-  // never echoes the key.
-  RED.httpAdmin.post('/gradium/check-key', RED.auth.needsPermission('gradium-config.write'), (req, res) => {
-    const body = (req.body ?? {}) as CheckKeyBody;
+  /**
+   * Where and with which key an editor request asks Gradium: the dialog's current values (region, endpoint, a
+   * key just typed) over the deployed node's. The answer is an error in words, or the URL and key.
+   */
+  function editorConnection(
+    body: CheckKeyBody,
+    resolve: typeof resolveEndpoint,
+  ): { url: string; apiKey: string } | { result: 'unreachable' | 'no-key'; message: string } {
     const id = typeof body.id === 'string' ? body.id : '';
     const deployed = id ? (RED.nodes.getNode(id) as GradiumConfigNode | null) : null;
     const region = typeof body.region === 'string' ? body.region : (deployed?.region ?? 'global');
@@ -79,16 +87,37 @@ export = function register(RED: NodeAPI): void {
     const apiKey = resolveKey(typed, deployed ?? undefined);
     let url: string;
     try {
-      url = resolveEndpoint(region, endpoint);
+      url = resolve(region, endpoint);
     } catch (err) {
-      res.json({ result: 'unreachable', message: (err as Error).message });
+      return { result: 'unreachable', message: (err as Error).message };
+    }
+    if (!apiKey) return { result: 'no-key', message: 'No key is set here or in GRADIUM_API_KEY.' };
+    return { url, apiKey };
+  }
+
+  // "Check key" in the config dialog. Needs the right to edit this node type; answers in plain words and
+  // never echoes the key.
+  RED.httpAdmin.post('/gradium/check-key', RED.auth.needsPermission('gradium-config.write'), (req, res) => {
+    const target = editorConnection((req.body ?? {}) as CheckKeyBody, resolveEndpoint);
+    if ('result' in target) {
+      res.json(target);
       return;
     }
-    if (!apiKey) {
-      res.json({ result: 'no-key', message: 'No key is set here or in GRADIUM_API_KEY.' });
+    checkKey(target.url, target.apiKey).then(
+      (answer) => res.json(answer),
+      () => res.json({ result: 'unreachable', message: 'Gradium could not be reached.' }),
+    );
+  });
+
+  // The voice list of the gradium-tts dialog: Gradium's catalogue and the account's own voices, read with the
+  // config node's key. Guarded like Check key (it uses the key); the key never appears in the answer.
+  RED.httpAdmin.post('/gradium/voices', RED.auth.needsPermission('gradium-config.write'), (req, res) => {
+    const target = editorConnection((req.body ?? {}) as CheckKeyBody, resolveTtsEndpoint);
+    if ('result' in target) {
+      res.json(target);
       return;
     }
-    checkKey(url, apiKey).then(
+    listVoices(target.url, target.apiKey).then(
       (answer) => res.json(answer),
       () => res.json({ result: 'unreachable', message: 'Gradium could not be reached.' }),
     );

@@ -14,7 +14,7 @@ import { sendAudioGates } from '../streams/send-audio-gate';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { formatOf, InputError, isNoAudio, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
+import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
@@ -158,7 +158,9 @@ export = function register(RED: NodeAPI): void {
         const muteMs = muteMsOf(m.muteMs, action);
         if (m.format !== undefined) validateFormatOverride(m.format);
         if (m.settings !== undefined) manager.updateSettings(m.settings, named);
-        const hasAudio = !isNoAudio(m.payload);
+        // With an action, a payload that cannot be audio is ignored: an Inject node's timestamp, or the figures
+        // gradium-tts sends in msg.payload with its mute/unmute (a plain object is never audio).
+        const hasAudio = !isNoAudio(m.payload) && !(action !== undefined && isPlainObject(m.payload));
         // start and unmute come before the message's audio, the other actions after it.
         if (action === 'start') manager.start(key, msg);
         if (action === 'unmute') manager.unmute(named);

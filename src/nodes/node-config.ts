@@ -8,6 +8,7 @@ import type { Node } from 'node-red';
 import { CONFIG_SPEC } from '../settings/config-spec';
 import { editorDefaultsOf, type SavedValuesOf } from '../settings/spec';
 import { STT_SPEC } from '../settings/stt-spec';
+import { TTS_SPEC } from '../settings/tts-spec';
 
 /** `gradium-config` as saved in the flow (the key lives in credentials, never here). */
 export type GradiumConfigProps = SavedValuesOf<typeof CONFIG_SPEC>;
@@ -22,6 +23,8 @@ export interface GradiumConfigNode extends Node<GradiumConfigCredentials> {
   endpoint: string;
   /** URL and key for a new session. Throws GradiumError (NO_KEY, BAD_ENDPOINT) when either is missing. */
   connection(): { url: string; apiKey: string };
+  /** The same for text-to-speech: the TTS URL beside the ASR one (`…/api/speech/tts`). */
+  ttsConnection(): { url: string; apiKey: string };
 }
 
 /** `gradium-stt` as saved in the flow, plus the id of its gradium-config node. */
@@ -29,5 +32,11 @@ export type GradiumSttProps = SavedValuesOf<typeof STT_SPEC> & { gradium: string
 
 /** The defaults of a new gradium-stt node, as the editor saves them. */
 export const STT_DEFAULTS = editorDefaultsOf(STT_SPEC) as Omit<GradiumSttProps, 'gradium'>;
+
+/** `gradium-tts` as saved in the flow, plus the id of its gradium-config node. */
+export type GradiumTtsProps = SavedValuesOf<typeof TTS_SPEC> & { gradium: string };
+
+/** The defaults of a new gradium-tts node, as the editor saves them. */
+export const TTS_DEFAULTS = editorDefaultsOf(TTS_SPEC) as Omit<GradiumTtsProps, 'gradium'>;
 
 export const CONFIG_DEFAULTS = editorDefaultsOf(CONFIG_SPEC) as GradiumConfigProps;

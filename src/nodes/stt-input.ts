@@ -80,3 +80,8 @@ export function muteMsOf(raw: unknown, action: string | undefined): number | und
   }
   return Math.round(n);
 }
+
+/** An object literal (not a Buffer, typed array or ArrayBuffer): never audio. */
+export function isPlainObject(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && !ArrayBuffer.isView(payload) && !(payload instanceof ArrayBuffer) && !Array.isArray(payload);
+}

@@ -272,7 +272,7 @@ describe('editor in a real browser (Chromium)', function () {
         const expected = [
           stt.get('gradium-stt.validation.integerRange', { min: STT_SPEC.sampleRate.min, max: STT_SPEC.sampleRate.max }),
           stt.get('gradium-stt.validation.jsonObject'),
-          stt.get('gradium-stt.validation.numberRange', { min: 0, max: 1 }),
+          stt.get('gradium-stt.validation.numberRange', { min: STT_SPEC.vadThreshold.min, max: STT_SPEC.vadThreshold.max }),
         ];
         for (const message of expected) {
           assert.ok(errors.some((e) => e.includes(message)), `"${message}" among ${JSON.stringify(errors)}`);

@@ -13,8 +13,11 @@ import { resolveEndpoint } from '../../src/gradium/endpoints';
 import { CONFIG_SPEC } from '../../src/settings/config-spec';
 import { parseProps, parseUpdate, rangeText, type SettingSpec, type SettingsSpec } from '../../src/settings/spec';
 import { STT_SPEC } from '../../src/settings/stt-spec';
-import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { STT_DEFAULTS, TTS_DEFAULTS } from '../../src/nodes/node-config';
 import { propsFromConfig } from '../../src/nodes/stt-input';
+import { propsFromConfig as ttsPropsFromConfig } from '../../src/nodes/tts-input';
+import { TTS_SPEC } from '../../src/settings/tts-spec';
+import { TtsRun, unloadTts } from '../nodes/tts-harness';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { helper, SttHarness } from '../nodes/stt-harness';
 import { until } from '../helpers/speech-audio';
@@ -98,6 +101,11 @@ describe('settings boundaries: dialog = runtime', () => {
     walk('gradium-stt', STT_SPEC, stt, STT_DEFAULTS, (props) => propsFromConfig(props));
   });
 
+  describe('gradium-tts', () => {
+    const tts = evaluateDefinitions(readSourceHtml('gradium-tts'))['gradium-tts']!;
+    walk('gradium-tts', TTS_SPEC, tts, TTS_DEFAULTS, (props) => ttsPropsFromConfig(props));
+  });
+
   describe('gradium-config', () => {
     walk('gradium-config', { region: CONFIG_SPEC.region }, config, {}, (props) => parseProps(CONFIG_SPEC, props));
 
@@ -156,17 +164,49 @@ describe('settings boundaries: dialog = runtime', () => {
   });
 });
 
+describe('gradium-tts deploys every setting at its extremes and speaks with them', () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await startEmulator({ port: 0 });
+  });
+  after(async () => emu.close());
+  afterEach(() => unloadTts());
+
+  for (const edge of ['min', 'max'] as const) {
+    it(`every setting at its ${edge}`, async () => {
+      const props: Record<string, unknown> = {};
+      for (const [name, spec] of Object.entries(TTS_SPEC) as [string, SettingSpec][]) {
+        if (spec.type === 'number') props[name] = edge === 'min' ? spec.min : spec.max;
+        if (spec.type === 'choice') props[name] = edge === 'min' ? spec.values[0] : spec.values[spec.values.length - 1];
+      }
+      // The first format (wav) needs file delivery: the one combination the node refuses.
+      if (props.format === 'wav') props.delivery = 'file';
+      const run = await TtsRun.start({ url: emu.url, apiKey: 'edge-key', props });
+      run.send({ topic: 'edge', payload: 'edge case' });
+      await run.waitEnds(1);
+      assert.deepEqual(run.caught, []);
+      const s = emu.ttsSessions.at(-1)!;
+      assert.deepEqual(s.config, { padding_bonus: props.speed === 0 ? 0 : -(props.speed as number), temp: props.temperature });
+    });
+  }
+});
+
 describe('settings in the help and the README', () => {
   it('the README tables (settings, error codes) are the ones written from src/', () => {
     const check = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'docs-tables.js'), '--check'], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stderr);
   });
 
-  for (const lang of ['en-US', 'de'] as const) {
-    it(`the built ${lang} help lists every gradium-stt setting with its default and accepted values`, () => {
-      const help = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'nodes', 'locales', lang, 'gradium-stt.html'), 'utf8');
+  for (const [lang, type, specs] of [
+    ['en-US', 'gradium-stt', STT_SPEC],
+    ['de', 'gradium-stt', STT_SPEC],
+    ['en-US', 'gradium-tts', TTS_SPEC],
+    ['de', 'gradium-tts', TTS_SPEC],
+  ] as const) {
+    it(`the built ${lang} help lists every ${type} setting with its default and accepted values`, () => {
+      const help = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'nodes', 'locales', lang, `${type}.html`), 'utf8');
       assert.ok(!help.includes('<!-- settings-table -->'), 'the placeholder was filled');
-      for (const [name, spec] of Object.entries(STT_SPEC) as [string, SettingSpec][]) {
+      for (const [name, spec] of Object.entries(specs) as [string, SettingSpec][]) {
         if (name === 'name') continue;
         const row = new RegExp(`<tr><td><code>${name}</code></td>.*</tr>`).exec(help)?.[0];
         assert.ok(row, `${lang}: no row for ${name}`);

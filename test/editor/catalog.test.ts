@@ -4,8 +4,11 @@
  * node's whole message contract in both languages.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { REGIONS } from '../../src/gradium/endpoints';
 import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { TTS_SPEC } from '../../src/settings/tts-spec';
 import {
   catalogNode,
   dataI18nKeys,
@@ -16,6 +19,7 @@ import {
   readCatalog,
   readHelp,
   readSourceHtml,
+  REPO_ROOT,
   scriptTranslationKeys,
   type NodeSet,
 } from './editor-files';
@@ -35,6 +39,11 @@ const STATUS_KEYS = [
   'error.config',
   'error.noConfig',
 ].map((k) => `gradium-stt.status.${k}`);
+/** Status keys the runtime sets (src/nodes/tts-status.ts). */
+const TTS_STATUS_KEYS = ['idle', 'speaking', 'error.invalidKey', 'error.noKey', 'error.noCredit', 'error.voice', 'error.unreachable',
+  'error.config', 'error.other', 'error.noConfig'].map((k) => `gradium-tts.status.${k}`);
+/** Answers of the voice list route as the dialog shows them (gradium-tts.voices.<answer>). */
+const VOICE_LIST_RESULTS = ['invalid', 'no-credit', 'unreachable', 'no-key', 'failed', 'loading', 'loaded', 'noConfig', 'choose'];
 
 function placeholders(message: string): string[] {
   return [...message.matchAll(/__(\w+)__/g)].map((m) => m[1] ?? '').sort();
@@ -101,8 +110,20 @@ describe('message catalogs', () => {
       assert.deepEqual(placeholders(stt.get('gradium-stt.status.listening') ?? ''), ['count']);
       assert.deepEqual(placeholders(stt.get('gradium-stt.status.retry') ?? ''), ['seconds']);
       assert.deepEqual(placeholders(stt.get('gradium-stt.status.heard') ?? ''), ['text']);
+      const tts = flattenCatalog(readCatalog(lang, 'gradium-tts'));
+      for (const key of TTS_STATUS_KEYS) assert.ok(tts.has(key), key);
+      assert.deepEqual(placeholders(tts.get('gradium-tts.status.speaking') ?? ''), ['count']);
+      for (const result of VOICE_LIST_RESULTS) assert.ok(tts.has(`gradium-tts.voices.${result}`), result);
+      for (const group of ['en', 'fr', 'de', 'es', 'pt', 'custom']) assert.ok(tts.has(`gradium-tts.voices.group.${group}`), group);
     });
   }
+
+  it('every status a gradium-tts node sets names a message of its catalog', () => {
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'src', 'nodes', 'tts-status.ts'), 'utf8');
+    const used = [...source.matchAll(/'(error\.[A-Za-z]+|idle|speaking)'/g)].map((m) => `gradium-tts.status.${m[1]}`);
+    assert.ok(used.length >= 8, `found ${used.length} status keys in tts-status.ts`);
+    for (const key of used) assert.ok(TTS_STATUS_KEYS.includes(key), `${key} is not among the checked keys`);
+  });
 
   it('the English status texts are the short ones the design names', () => {
     const stt = flattenCatalog(readCatalog('en-US', 'gradium-stt'));
@@ -163,6 +184,32 @@ describe('help', () => {
         'latency', 'stop', 'idle', 'settings', 'rotation', 'reset', 'error', 'closed', 'redeploy'];
       const transcript = ['text', 'final', 'words', 'start', 'end', 'endOfTurn', 'latencyMs', 'vad', 'flush'];
       for (const word of [...connected, ...disconnected, ...transcript]) assert.ok(code.has(word), `<code>${word}</code> missing`);
+    });
+  }
+
+  for (const lang of LANGUAGES) {
+    it(`${lang} gradium-tts: Inputs, Outputs, Details, References; two ports, one list each`, () => {
+      const help = helpFor(lang, 'gradium-tts');
+      assert.equal([...help.matchAll(/<h3>/g)].length, 4);
+      const ports = /<ol class="node-ports">([\s\S]*?)<\/ol>/.exec(help);
+      assert.ok(ports, 'no ol.node-ports');
+      const items = (ports[1] ?? '').split(/<li>/).slice(1);
+      assert.equal(items.length, 2);
+      for (const item of items) assert.equal((item.match(/<dl class="message-properties">/g) ?? []).length, 1);
+    });
+
+    it(`${lang} gradium-tts: documents every input property, action, setting and output field`, () => {
+      const help = helpFor(lang, 'gradium-tts');
+      const terms = [...help.matchAll(/<dt[^>]*>\s*([A-Za-z]+)/g)].map((m) => m[1]);
+      for (const prop of ['payload', 'topic', 'action', 'settings', 'format', 'durationMs', 'words', 'text', 'seq', 'final']) {
+        assert.ok(terms.includes(prop), `no <dt> for ${prop}`);
+      }
+      const code = new Set([...help.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]));
+      const live = Object.entries(TTS_SPEC).filter(([, s]) => (s as { live?: boolean }).live).map(([n]) => n);
+      const aliases = Object.values(TTS_SPEC).map((s) => (s as { alias?: string }).alias).filter((a): a is string => !!a && a !== 'sample_rate' && a !== 'unmute_delay');
+      const outputs = ['encoding', 'sampleRate', 'channels', 'mute', 'unmute', 'firstAudioMs', 'durationMs', 'characters', 'utterances',
+        'reason', 'played', 'stop', 'error', 'closed', 'dropped', 'file', 'stream', 'wav', 'pcm', 'opus', 'ulaw', 'alaw'];
+      for (const word of [...live, ...aliases, ...outputs, 'stop']) assert.ok(code.has(word), `<code>${word}</code> missing`);
     });
   }
 

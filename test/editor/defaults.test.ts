@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { REGIONS } from '../../src/gradium/endpoints';
-import { CONFIG_DEFAULTS, STT_DEFAULTS } from '../../src/nodes/node-config';
+import { CONFIG_DEFAULTS, STT_DEFAULTS, TTS_DEFAULTS } from '../../src/nodes/node-config';
 import {
   evaluateDefinitions,
   flowLibrary,
@@ -16,7 +16,7 @@ import {
   type EvaluatedDefinition,
 } from './editor-files';
 
-function definition(set: 'gradium-config' | 'gradium-stt', lang: (typeof LANGUAGES)[number] = 'en-US'): EvaluatedDefinition {
+function definition(set: 'gradium-config' | 'gradium-stt' | 'gradium-tts', lang: (typeof LANGUAGES)[number] = 'en-US'): EvaluatedDefinition {
   const def = evaluateDefinitions(readSourceHtml(set), lang)[set];
   assert.ok(def, `${set} was not registered`);
   return def;
@@ -37,6 +37,13 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
     assert.deepEqual(Object.keys(parsed.defaults).sort(), [...Object.keys(STT_DEFAULTS), 'gradium'].sort());
   });
 
+  it('gradium-tts: the literal defaults are TTS_DEFAULTS plus the config reference', () => {
+    const parsed = flowLibrary.nodeDefinitions(readSourceHtml('gradium-tts')).types['gradium-tts'];
+    assert.ok(parsed);
+    assert.deepEqual(parsed.defaultValues, { ...TTS_DEFAULTS, gradium: '' });
+    assert.deepEqual(Object.keys(parsed.defaults).sort(), [...Object.keys(TTS_DEFAULTS), 'gradium'].sort());
+  });
+
   it('gradium-config: the literal defaults are CONFIG_DEFAULTS', () => {
     const parsed = flowLibrary.nodeDefinitions(readSourceHtml('gradium-config')).types['gradium-config'];
     assert.ok(parsed);
@@ -44,7 +51,7 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
   });
 
   it('the Name field comes last in the dialog', () => {
-    for (const set of ['gradium-config', 'gradium-stt'] as const) {
+    for (const set of ['gradium-config', 'gradium-stt', 'gradium-tts'] as const) {
       const html = readSourceHtml(set);
       const prefix = set === 'gradium-config' ? 'node-config-input-' : 'node-input-';
       const ids = [...html.matchAll(new RegExp(`id="${prefix}([A-Za-z]+)"`, 'g'))].map((m) => m[1]);
@@ -53,9 +60,11 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
   });
 
   it('the config reference is required and typed; the key is a password credential', () => {
-    const stt = definition('gradium-stt');
-    assert.equal(stt.defaults.gradium?.type, 'gradium-config');
-    assert.equal(stt.defaults.gradium?.required, true);
+    for (const set of ['gradium-stt', 'gradium-tts'] as const) {
+      const def = definition(set);
+      assert.equal(def.defaults.gradium?.type, 'gradium-config');
+      assert.equal(def.defaults.gradium?.required, true);
+    }
     const config = definition('gradium-config');
     // Objects made in the VM have another realm's prototypes: compare their JSON.
     assert.deepEqual(JSON.parse(JSON.stringify(config.credentials)), { apiKey: { type: 'password' } });
@@ -63,7 +72,7 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
 
   for (const lang of LANGUAGES) {
     it(`every property has a label from the ${lang} catalog`, () => {
-      for (const set of ['gradium-config', 'gradium-stt'] as const) {
+      for (const set of ['gradium-config', 'gradium-stt', 'gradium-tts'] as const) {
         const labels = readCatalog(lang, set)[set];
         assert.ok(labels && typeof labels === 'object');
         for (const [prop, d] of Object.entries(definition(set, lang).defaults)) {
@@ -76,7 +85,7 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
   }
 
   it('every validator takes (value, opt), so Node-RED shows its message', () => {
-    for (const set of ['gradium-config', 'gradium-stt'] as const) {
+    for (const set of ['gradium-config', 'gradium-stt', 'gradium-tts'] as const) {
       for (const [prop, d] of Object.entries(definition(set).defaults)) {
         if (d.validate) assert.equal(d.validate.length, 2, `${set}.${prop}: validator arity ${d.validate.length}`);
       }
@@ -84,7 +93,7 @@ describe('editor defaults match src/nodes/node-config.ts', () => {
   });
 
   it('every default value passes its own validator', () => {
-    for (const set of ['gradium-config', 'gradium-stt'] as const) {
+    for (const set of ['gradium-config', 'gradium-stt', 'gradium-tts'] as const) {
       const def = definition(set);
       const node = Object.fromEntries(Object.entries(def.defaults).map(([k, d]) => [k, d.value]));
       for (const [prop, d] of Object.entries(def.defaults)) {
@@ -150,6 +159,55 @@ describe('editor validators explain bad values', () => {
     const de = definition('gradium-stt', 'de');
     const result = validate(de, 'maxStreams', 0);
     assert.equal(result, 'Max. Streams: Muss eine ganze Zahl von 1 bis 10000 sein');
+  });
+
+  describe('gradium-tts', () => {
+    const tts = definition('gradium-tts');
+    const tns = 'node-red-contrib-gradium/gradium-tts:';
+    const ttsBad: [string, unknown][] = [
+      ['voice', ''],
+      ['voice', 'v'.repeat(101)],
+      ['model', ' '],
+      ['format', 'mp3'],
+      ['sampleRate', 11025],
+      ['delivery', 'radio'],
+      ['speed', 5],
+      ['speed', 'quick'],
+      ['temperature', -0.1],
+      ['temperature', 1.5],
+      ['unmuteDelay', 2.5],
+      ['unmuteDelay', 10001],
+      ['keyProperty', 'a..b'],
+    ];
+    for (const [prop, value] of ttsBad) {
+      it(`${prop} = ${JSON.stringify(value)} gives a message naming the field`, () => {
+        const result = validate(tts, prop, value);
+        assert.equal(typeof result, 'string');
+        assert.ok(String(result).startsWith(t(`${tns}gradium-tts.label.${prop}`) + ': '), String(result));
+      });
+    }
+    const ttsGood: [string, unknown][] = [
+      ['voice', 'my-cloned-voice-01'],
+      ['sampleRate', '48000'],
+      ['speed', '-4'],
+      ['speed', 2.5],
+      ['temperature', '0'],
+      ['unmuteDelay', 0],
+      ['keyProperty', 'payload.siteId'],
+    ];
+    for (const [prop, value] of ttsGood) {
+      it(`${prop} = ${JSON.stringify(value)} is accepted`, () => {
+        assert.equal(validate(tts, prop, value), true);
+      });
+    }
+    it('stream delivery is refused with the wav format (the saved format when the dialog is closed), as the runtime refuses it', () => {
+      assert.match(String(validate(tts, 'delivery', 'stream', { format: 'wav' })), /^Delivery: a WAV file needs/);
+      assert.equal(validate(tts, 'delivery', 'stream', { format: 'pcm' }), true);
+      assert.equal(validate(tts, 'delivery', 'file', { format: 'wav' }), true);
+    });
+    it('messages are translated (German)', () => {
+      assert.equal(validate(definition('gradium-tts', 'de'), 'temperature', 2), 'Temperatur: Muss eine Zahl von 0 bis 1.4 sein');
+    });
   });
 
   describe('gradium-config endpoint', () => {

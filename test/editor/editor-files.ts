@@ -13,13 +13,14 @@ import type * as FlowLibraryTypes from '../../scripts/flow-library-types';
 import { REPO_ROOT } from '../helpers/node-red-server';
 import { CONFIG_SPEC } from '../../src/settings/config-spec';
 import { STT_SPEC } from '../../src/settings/stt-spec';
+import { TTS_SPEC } from '../../src/settings/tts-spec';
 
 export { REPO_ROOT };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const flowLibrary = require(path.join(REPO_ROOT, 'scripts', 'flow-library-types.js')) as typeof FlowLibraryTypes;
 
-export const NODE_SETS = ['gradium-config', 'gradium-stt'] as const;
+export const NODE_SETS = ['gradium-config', 'gradium-stt', 'gradium-tts'] as const;
 export type NodeSet = (typeof NODE_SETS)[number];
 export const LANGUAGES = ['en-US', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -122,6 +123,7 @@ export function scriptTranslationKeys(html: string): string[] {
 /** The node settings the runtime exports to the editor (registerType's `settings` with exportable: true). */
 export const EXPORTED_SETTINGS: Record<string, unknown> = {
   gradiumSttSpec: STT_SPEC,
+  gradiumTtsSpec: TTS_SPEC,
   gradiumConfigSpec: CONFIG_SPEC,
 };
 

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { startEmulator, type Emulator } from '../../src/emulator';
@@ -135,6 +136,8 @@ describe('examples run in a real Node-RED', function () {
   const logged = (example: string, debugName: string): string[] =>
     debugMessages(nodeRed?.output ?? '', `ex${example}-${debugName}`);
 
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-examples-'));
+
   before(async function () {
     emulator = await startEmulator({ script: SCRIPT });
     broker = await startBroker();
@@ -150,6 +153,8 @@ describe('examples run in a real Node-RED', function () {
           Object.assign(n, { region: 'custom', endpoint: emulator.url, credentials: { apiKey: 'example-test-key' } });
         } else if (n.type === 'mqtt-broker') {
           Object.assign(n, { broker: '127.0.0.1', port: String(broker.port) });
+        } else if (n.type === 'file') {
+          Object.assign(n, { filename: path.join(scratch, `ex${number}-${path.basename(String(n.filename))}`) });
         } else if (n.type === 'gradium-stt' && (number === '02' || number === '07')) {
           // Both listen on mics/+/audio: each session reads the script from its start, so which example's
           // session the emulator hears first does not decide which sentence each one gets.
@@ -173,6 +178,7 @@ describe('examples run in a real Node-RED', function () {
     await nodeRed?.stop();
     await broker?.close();
     await emulator?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   it('01: transcribe sends the sample and a final transcript of its first sentence comes out', async () => {
@@ -284,5 +290,62 @@ describe('examples run in a real Node-RED', function () {
     // The other sentences of the sample are not commands.
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(commands.length, 1, JSON.stringify(commands));
+  });
+
+  it('09: a satellite’s command is answered on its playBytes topic with a real WAV, and the stt node is told to mute', async () => {
+    assert.ok(mqttClient && emulator);
+    const played: { topic: string; payload: Buffer }[] = [];
+    mqttClient.on('message', (topic, payload) => {
+      if (topic.startsWith('hermes/audioServer/satellite9/playBytes/')) played.push({ topic, payload });
+    });
+    await mqttClient.subscribeAsync('hermes/audioServer/+/playBytes/+');
+    const before = emulator.ttsSessions.length;
+    for (const pcm of chunks(wavPcm(SAMPLE_WAV), 1024)) {
+      await mqttClient.publishAsync('hermes/audioServer/satellite9/audioFrame', wavFrame(pcm));
+    }
+    const answer = await eventually('a playBytes message', () => played[0]);
+    assert.match(answer.topic, /^hermes\/audioServer\/satellite9\/playBytes\/[\w.-]+$/);
+    const wav = answer.payload;
+    assert.equal(wav.toString('latin1', 0, 4), 'RIFF');
+    assert.equal(wav.readUInt32LE(4), wav.length - 8, 'RIFF size');
+    assert.equal(wav.readUInt32LE(24), 16000, 'sample rate');
+    assert.equal(wav.readUInt16LE(34), 16, 'bits per sample');
+    assert.equal(wav.readUInt32LE(40), wav.length - 44, 'data size');
+    const session = emulator.ttsSessions.slice(before).find((s) => s.samplesSent * 2 === wav.length - 44);
+    assert.ok(session, 'the WAV holds exactly what one Gradium request sent');
+    assert.ok(
+      ['Done. The kitchen light is on.', 'Hello! What can I do for you?'].includes(session.text) || session.text.startsWith('Sorry, I did not understand'),
+      session.text,
+    );
+    // Example 03's satellite is answered too (09 hears every satellite): look at satellite9's.
+    const speaking = await eventually('mute and unmute for satellite9', () => {
+      const mine = logged('09', 'speaking').filter((x) => x.includes("topic: 'satellite9'"));
+      return mine.some((x) => x.includes("action: 'unmute'")) ? mine : undefined;
+    });
+    assert.match(speaking[0] ?? '', /action: 'mute'/);
+    // gradium-stt takes the mute and unmute (the figures in msg.payload are not audio): no error from it.
+    assert.doesNotMatch(nodeRed!.output, /\[error\] \[gradium-stt:[^\]]*\][^\n]*(mute|msg\.payload)/);
+  });
+
+  it('10: "say it" writes a WAV file; GET /gradium/say?text=… answers audio/wav; no text is a 400 with the reason', async () => {
+    assert.ok(nodeRed);
+    await inject('10', 'say it');
+    const file = path.join(scratch, 'ex10-gradium-say.wav');
+    const wav = await eventually('the written file', () => (fs.existsSync(file) && fs.statSync(file).size > 44 ? fs.readFileSync(file) : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the file node may still be writing
+    const full = fs.readFileSync(file);
+    assert.equal(full.readUInt32LE(40), full.length - 44, 'data size of the written file');
+    assert.equal(wav.readUInt32LE(24), 24000);
+
+    const res = await fetch(`${nodeRed.url}/gradium/say?text=${encodeURIComponent('Hello from the dashboard')}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /audio\/wav/);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(body.toString('latin1', 0, 4), 'RIFF');
+    assert.equal(body.readUInt32LE(40), body.length - 44);
+
+    const empty = await fetch(`${nodeRed.url}/gradium/say`);
+    assert.equal(empty.status, 400);
+    assert.match(await empty.text(), /msg\.payload/);
   });
 });

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { STT_DEFAULTS, TTS_DEFAULTS } from '../../src/nodes/node-config';
 import {
   coreNodeTypes,
   evaluateDefinitions,
@@ -18,7 +18,7 @@ import {
 } from './editor-files';
 
 const OUR_TYPES = new Set<string>(NODE_SETS);
-const REQUIRED = ['sample', 'mqtt', 'hermes', 'settings', 'flush'];
+const REQUIRED = ['sample', 'mqtt', 'hermes', 'settings', 'flush', 'answer', 'dashboard'];
 
 function readFlow(file: string): FlowNode[] {
   const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -36,6 +36,7 @@ describe('examples', () => {
   const files = exampleFiles();
   const core = coreNodeTypes();
   const stt = evaluateDefinitions(readSourceHtml('gradium-stt'))['gradium-stt'] as EvaluatedDefinition;
+  const tts = evaluateDefinitions(readSourceHtml('gradium-tts'))['gradium-tts'] as EvaluatedDefinition;
 
   it('there is an example for each use the issue names', () => {
     const names = files.map((f) => path.basename(f).toLowerCase());
@@ -56,7 +57,7 @@ describe('examples', () => {
       it('uses only core node types and this package’s', () => {
         const unknown = flow.map((n) => n.type).filter((t) => !core.has(t) && !OUR_TYPES.has(t));
         assert.deepEqual(unknown, []);
-        assert.ok(flow.some((n) => n.type === 'gradium-stt'), 'no gradium-stt node');
+        assert.ok(flow.some((n) => n.type === 'gradium-stt' || n.type === 'gradium-tts'), 'no gradium-stt or gradium-tts node');
       });
 
       it('has a Comment node that explains it', () => {
@@ -76,6 +77,32 @@ describe('examples', () => {
         for (const n of stts) assert.equal(n.wires?.length, 3, 'gradium-stt has three outputs');
         const fed = new Set(flow.flatMap((n) => (n.wires ?? []).flat()));
         for (const n of stts) assert.ok(fed.has(n.id), 'nothing sends to gradium-stt');
+        const ttss = flow.filter((n) => n.type === 'gradium-tts');
+        for (const n of ttss) assert.equal(n.wires?.length, 2, 'gradium-tts has two outputs');
+        for (const n of ttss) assert.ok(fed.has(n.id), 'nothing sends to gradium-tts');
+      });
+
+      it('gradium-tts nodes carry exactly the saved properties, with valid values and a config', () => {
+        for (const node of flow.filter((n) => n.type === 'gradium-tts')) {
+          const props = Object.keys(node).filter((k) => !['id', 'type', 'z', 'x', 'y', 'wires', 'g'].includes(k));
+          assert.deepEqual(props.sort(), [...Object.keys(TTS_DEFAULTS), 'gradium'].sort());
+          const config = byId.get(String(node.gradium));
+          assert.equal(config?.type, 'gradium-config', 'gradium does not name a gradium-config of the flow');
+          for (const [prop, d] of Object.entries(tts.defaults)) {
+            if (!d.validate) continue;
+            const result = d.validate.call(node, node[prop], { label: String(d.label) });
+            assert.equal(result, true, `${prop}: ${String(result)}`);
+          }
+        }
+      });
+
+      it('a gradium-tts speaking output wired into gradium-stt goes to the stt node of the same flow', () => {
+        for (const node of flow.filter((n) => n.type === 'gradium-tts')) {
+          for (const target of node.wires?.[1] ?? []) {
+            const t = byId.get(target);
+            if (t?.type === 'gradium-stt') assert.equal(t.keyProperty, node.keyProperty, 'the same key on both nodes');
+          }
+        }
       });
 
       it('gradium-stt nodes carry exactly the saved properties, with valid values and a config', () => {

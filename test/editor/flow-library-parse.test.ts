@@ -53,6 +53,19 @@ describe('editor HTML as the Flow Library reads it', () => {
     }
   });
 
+  it('gradium-tts: literal category, colour, icon, one input and two outputs', () => {
+    const def = flowLibrary.nodeDefinitions(readBuiltHtml('gradium-tts')).types['gradium-tts'];
+    assert.ok(def);
+    assert.equal(def.inputs, 1);
+    assert.equal(def.outputs, 2);
+    assert.equal(def.icon, 'gradium-tts.svg');
+    assert.match(String(def.color), /^#[0-9A-Fa-f]{6}$/);
+    assert.equal(def.category, flowLibrary.nodeDefinitions(readBuiltHtml('gradium-stt')).types['gradium-stt']?.category);
+    for (const lang of LANGUAGES) {
+      assert.equal(typeof catalogNode(readCatalog(lang, 'gradium-tts'), `palette.label.${String(def.category)}`), 'string');
+    }
+  });
+
   it('gradium-config: a config node with a literal icon and the key as its only credential', () => {
     const def = flowLibrary.nodeDefinitions(readBuiltHtml('gradium-config')).types['gradium-config'];
     assert.ok(def);

@@ -1,6 +1,6 @@
 /**
- * The Check key admin route in a real Node-RED server with adminAuth on: it answers only users allowed to
- * edit gradium-config nodes, and never echoes the key.
+ * The Check key and voice list admin routes in a real Node-RED server with adminAuth on: they answer only
+ * users allowed to edit gradium-config nodes, and never echo the key.
  */
 import { strict as assert } from 'node:assert';
 import { startEmulator, type Emulator } from '../../src/emulator';
@@ -68,4 +68,17 @@ describe('Check key route permissions (real Node-RED with adminAuth)', function 
     assert.equal((JSON.parse(res.body) as { result: string }).result, 'valid');
     assert.doesNotMatch(res.body, new RegExp(KEY));
   });
+
+  for (const route of ['/gradium/voices']) {
+    it(`${route}: refuses a caller without a token and a read-only user; answers an editor without the key`, async () => {
+      const anonymous = await red.request('POST', route, body());
+      assert.equal(anonymous.status, 401);
+      const viewer = await red.request('POST', route, body(), { authorization: `Bearer ${await token('viewer', 'read')}` });
+      assert.equal(viewer.status, 401);
+      const admin = await red.request('POST', route, body(), { authorization: `Bearer ${await token('admin')}` });
+      assert.equal(admin.status, 200, admin.body);
+      assert.equal((JSON.parse(admin.body) as { result: string }).result, 'ok');
+      assert.doesNotMatch(admin.body, new RegExp(KEY));
+    });
+  }
 });

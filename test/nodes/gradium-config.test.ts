@@ -84,3 +84,60 @@ describe('gradium-config node: Check key admin route', () => {
     assert.match(res.body.message, /unencrypted/);
   });
 });
+
+describe('gradium-config node: voice list admin route (for the gradium-tts dialog)', () => {
+  let emu: Emulator;
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  beforeEach(async () => {
+    emu = await startEmulator({
+      apiKeys: [KEY],
+      voices: [{ uid: 'my-clone-00000001', name: 'Grandma', language: 'de', gender: 'F', description: 'cloned', is_catalog: false }],
+    });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await emu.close();
+  });
+
+  async function load(apiKey: string, endpoint = emu.url): Promise<void> {
+    const flow = [{ id: 'c1', type: 'gradium-config', name: '', region: 'custom', endpoint }];
+    await helper.load([configNode, sttNode], flow as Parameters<typeof helper.load>[1], { c1: { apiKey } });
+  }
+
+  it('lists the catalogue and the account’s voices with the deployed key, at the TTS host, never echoing the key', async () => {
+    await load(KEY);
+    const res = await helper.request().post('/gradium/voices').send({ id: 'c1' }).expect(200);
+    assert.equal(res.body.result, 'ok');
+    const voices = res.body.voices as { id: string; name: string; custom: boolean }[];
+    assert.ok(voices.some((v) => v.id === 'YTpq7expH9539ERJ' && v.name === 'Emma' && !v.custom));
+    assert.ok(voices.some((v) => v.id === 'my-clone-00000001' && v.custom));
+    assert.doesNotMatch(JSON.stringify(res.body), new RegExp(KEY));
+  });
+
+  it('works from a base URL too, and with a key typed in the dialog', async () => {
+    await load('gsk_saved_but_wrong', emu.url.replace('/api/speech/asr', ''));
+    const wrong = await helper.request().post('/gradium/voices').send({ id: 'c1' }).expect(200);
+    assert.equal(wrong.body.result, 'invalid');
+    const typed = await helper.request().post('/gradium/voices').send({ id: 'c1', apiKey: KEY }).expect(200);
+    assert.equal(typed.body.result, 'ok');
+    assert.doesNotMatch(JSON.stringify([wrong.body, typed.body]), /gsk_saved_but_wrong|gsk_harness/);
+  });
+
+  it('answers in words when the endpoint cannot serve text-to-speech or nothing listens', async () => {
+    await load(KEY);
+    const path = await helper
+      .request()
+      .post('/gradium/voices')
+      .send({ region: 'custom', endpoint: 'ws://127.0.0.1:9/some-proxy', apiKey: KEY })
+      .expect(200);
+    assert.equal(path.body.result, 'unreachable');
+    assert.match(path.body.message, /Cannot tell the text-to-speech URL/);
+    const down = await helper
+      .request()
+      .post('/gradium/voices')
+      .send({ region: 'custom', endpoint: 'ws://127.0.0.1:9/api/speech/asr', apiKey: KEY })
+      .expect(200);
+    assert.equal(down.body.result, 'unreachable');
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * `gradium-tts`: translates between Node-RED messages and the speech layer. Input text becomes utterances
+ * of a SpeechManager (per key, in order; keys in parallel), `msg.action: "stop"` a barge-in, `msg.settings`
+ * a settings change; the manager's events become audio on output 1, mute/unmute on output 2, the status,
+ * and each input message's done() once its utterance has been spoken (or failed, or was stopped).
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { CodedError } from '../common/error-codes';
+import { describeValue } from '../common/describe-value';
+import { parseUpdate } from '../settings/spec';
+import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
+import { SpeechManager, type SpeechManagerOptions } from '../speech/speech-manager';
+import type { AudioOut } from '../speech/types';
+import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
+import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
+import { TtsStatus } from './tts-status';
+
+type TtsDef = NodeDef & GradiumTtsProps;
+
+/** Properties of the input message that are instructions to this node, not data to carry along. */
+const CONTROL_PROPS = new Set(['payload', 'action', 'settings', '_msgid', 'topic']);
+
+/** What an utterance needs to answer for its input message. */
+interface Pending {
+  msg: NodeMessageInFlow;
+  done: (err?: Error) => void;
+}
+
+/** Hidden setting `gradiumTtsTesting` (settings.js or the test helper): small request limits, short timeouts. */
+function testingOverrides(RED: NodeAPI): Partial<SpeechManagerOptions> {
+  const value = (RED.settings as unknown as Record<string, unknown>).gradiumTtsTesting;
+  return value && typeof value === 'object' ? (value as Partial<SpeechManagerOptions>) : {};
+}
+
+export = function register(RED: NodeAPI): void {
+  function GradiumTts(this: Node, def: TtsDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
+    const status = new TtsStatus(node, RED._.bind(RED));
+
+    let props: TtsValues;
+    let manager: SpeechManager<Pending>;
+    try {
+      props = propsFromConfig(def);
+      if (!config) throw new CodedError('NOT_CONFIGURED', 'gradium-tts has no gradium-config node selected.');
+      manager = new SpeechManager<Pending>({
+        settings: speechSettingsOf(props),
+        connection: () => config.ttsConnection(),
+        ...testingOverrides(RED),
+      });
+    } catch (err) {
+      const noConfig = !config && !(err instanceof CodedError && err.code === 'SETTING_REFUSED');
+      status.fatal(noConfig ? 'noConfig' : 'config');
+      const message = noConfig ? (err as Error).message : `gradium-tts is misconfigured: ${(err as Error).message}`;
+      if (!noConfig) node.error(message);
+      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
+      return;
+    }
+    const keyProperty = props.keyProperty;
+    status.attach(manager);
+
+    /** Output 1 message: the input msg (minus the instructions), topic = key, and the audio. */
+    function audioMessage(key: string, pending: Pending, out: AudioOut): NodeMessage {
+      const msg: Record<string, unknown> = {};
+      const source = pending.msg as Record<string, unknown>;
+      for (const k of Object.keys(source)) if (!CONTROL_PROPS.has(k)) msg[k] = source[k];
+      msg.topic = key;
+      msg.payload = out.payload;
+      msg.format = out.format;
+      if (out.seq !== undefined) {
+        msg.seq = out.seq;
+        msg.final = out.final === true;
+      }
+      // file: the utterance's duration; stream: the chunk's, and on the final the utterance's.
+      msg.durationMs = Math.round(out.utteranceMs ?? out.durationMs);
+      if (out.words) msg.words = out.words;
+      if (out.text !== undefined) msg.text = out.text;
+      return msg as NodeMessage;
+    }
+
+    manager.on('audio', (key, out, pending) => node.send([audioMessage(key, pending, out), null]));
+    manager.on('speaking', (key, action, figures) => node.send([null, { topic: key, action, payload: figures } as NodeMessage]));
+    manager.on('finished', (_key, pending, outcome) => {
+      if (outcome.status === 'failed') pending.done(outcome.error);
+      else pending.done();
+    });
+    manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
+
+    // A plain property name (the usual `topic`) is read directly; a path goes through Node-RED's parser.
+    const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
+    function rawKey(msg: NodeMessageInFlow): unknown {
+      return plainKey ? (msg as Record<string, unknown>)[keyProperty] : RED.util.getMessageProperty(msg, keyProperty);
+    }
+
+    function keyOf(msg: NodeMessageInFlow): string {
+      const v = rawKey(msg);
+      if (v === undefined || v === null) return '';
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      throw new CodedError('BAD_INPUT', `msg.${keyProperty} (the speaker key): got ${describeValue(v)}; expected a string or number.`);
+    }
+
+    // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
+    node.on('input', (msg, _send, done) => {
+      try {
+        const m = msg as NodeMessageInFlow & Record<string, unknown>;
+        const key = keyOf(msg);
+        const action = m.action;
+        if (action !== undefined && action !== null && action !== '' && action !== 'stop') {
+          throw new CodedError('BAD_INPUT', `msg.action: got ${describeValue(action)}; expected "stop" (or no action to speak msg.payload).`);
+        }
+        if (m.settings !== undefined) {
+          const update = parseUpdate(TTS_SPEC, m.settings);
+          manager.updateSettings(update, rawKey(msg) === undefined ? undefined : key);
+        }
+        if (action === 'stop') {
+          manager.stop(key);
+          done();
+          return;
+        }
+        if (m.settings !== undefined && isNoText(m.payload)) {
+          done();
+          return;
+        }
+        manager.speak(key, textOf(m.payload), { msg, done });
+      } catch (err) {
+        done(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
+      manager.closeAll();
+      status.detach();
+      manager.removeAllListeners();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('gradium-tts', GradiumTts, {
+    settings: {
+      // The names and ranges for the dialog's validators (one source of truth, src/settings/tts-spec.ts).
+      gradiumTtsSpec: { value: TTS_SPEC, exportable: true },
+      // Hidden knobs for tests and the benchmark: small request limits, short timeouts.
+      gradiumTtsTesting: { value: undefined, exportable: false },
+    },
+  });
+};
