@@ -22,7 +22,7 @@ const { startEmbeddedNodeRed } = require('./embedded-node-red');
  * `sendAudio` set: the node has the voice gate's properties (speech: gated; always: everything sent), as a node
  * saved now; unset: as a node saved before the gate (everything sent).
  */
-function flow(url, maxStreams, sendAudio) {
+function flow(url, maxStreams, sendAudio, idleTimeout = 3000) {
   const gate = sendAudio ? { sendAudio, gateAggressiveness: 2, gatePreRoll: 500, gateHangover: 800 } : {};
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
@@ -32,7 +32,7 @@ function flow(url, maxStreams, sendAudio) {
       id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', name: '', keyProperty: 'topic', maxStreams,
       encoding: 'pcm', sampleRate: 16000, channels: 1, sampleFormat: 's16le', language: 'en', delayInFrames: 10,
       model: 'default', jsonConfig: '', turnMode: 'vad', vadHorizon: 2, vadThreshold: 0.7, vadSteps: 3,
-      flushTimeout: 2000, finalGrace: 100, idleTimeout: 3000, interim: true, bufferSeconds: 10, ...gate,
+      flushTimeout: 2000, finalGrace: 100, idleTimeout, interim: true, bufferSeconds: 10, ...gate,
       wires: [['conn'], ['disc'], ['tx']],
     },
     { id: 'conn', type: 'bench-sink', z: 'tab', wires: [] },
@@ -41,9 +41,9 @@ function flow(url, maxStreams, sendAudio) {
   ];
 }
 
-function startNodeRed(url, maxStreams, sendAudio) {
+function startNodeRed(url, maxStreams, sendAudio, idleTimeout) {
   return startEmbeddedNodeRed({
-    flows: flow(url, maxStreams, sendAudio),
+    flows: flow(url, maxStreams, sendAudio, idleTimeout),
     waitForNode: 'tx',
     settings: {
       nodesDir: [path.join(__dirname, 'nodes')],
@@ -53,8 +53,8 @@ function startNodeRed(url, maxStreams, sendAudio) {
 }
 
 /** `audio`: 'room' plays bench/room-audio.js (speech 20 % of the time) instead of the synthetic speech cycle. */
-async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio }) {
-  const { RED, stop } = await startNodeRed(url, 2000, sendAudio);
+async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS, idleTimeout }) {
+  const { RED, stop } = await startNodeRed(url, 2000, sendAudio, idleTimeout);
   const stt = RED.nodes.getNode('stt');
   if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
@@ -89,7 +89,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio }) {
   // Streams start at different places in the speech cycle, as real speakers do.
   const phase = keys.map((_, i) => ((i * (room ? 7919 : 7)) % (cycleSamples / FRAME_SAMPLES)) * FRAME_SAMPLES);
   // Streams join one after another over the first 60% of the warm-up, as microphones do, not in one tick.
-  const rampTicks = Math.floor((warmupS * 600) / chunkMs);
+  const rampTicks = Math.floor(((rampS ?? warmupS * 0.6) * 1000) / chunkMs);
   const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
   let k = 0;
@@ -163,6 +163,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio }) {
     externalPerStreamKB: (memAfter.external - memBase.external) / 1024 / n,
     heapTotalGrowthMB: (memAfter.heapTotal - memBase.heapTotal) / 2 ** 20,
     sendAudio: sendAudio ?? null,
+    idleTimeout: idleTimeout ?? 3000,
     audio: audio ?? 'cycle',
     speechShare: room ? room.speechShare : null,
     ...counts,
