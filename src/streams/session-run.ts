@@ -174,7 +174,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.detector.setRule(ruleOf(this.settings));
   }
 
-  /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
+  /**
+   * End the current turn now (flush action, VAD, voice gate, stop…), cut at `cutS` of this session's audio (words
+   * from later audio stay for the next turn). While a turn end is pending, one at a later point of the audio
+   * waits for it; any other is a no-op.
+   */
   endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.clock.now(), cutS = Infinity): void {
     if (this.machine.is(RunState.CLOSING, RunState.CLOSED)) return;
     if (this.pending) {
