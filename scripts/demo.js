@@ -77,7 +77,7 @@ function demoFlow({ endpoint, apiKey }) {
       info:
         'Every 20 s the Inject node reads samples/hello.wav (a WAV file) and plays it into the gradium-stt ' +
         'node in real time, one 80 ms chunk every 80 ms, as an always-on microphone would, quiet in between: ' +
-        'the voice gate of gradium-stt (Voice gate tab) sends only the speech, and the disconnected output says ' +
+        'the voice gate of gradium-stt (Audio tab, Send audio) sends only the speech, and the disconnected output says ' +
         'how much was sent and how much the gate kept back. Interim transcripts follow ' +
         'the speech. The topic "demo" names the stream: each topic is its own Gradium session, so one node ' +
         'can serve many microphones. When the sample ends, the gate closes 0.8 s after the last word and the idle ' +
