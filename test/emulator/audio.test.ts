@@ -108,6 +108,16 @@ describe('emulator: audio, steps and words', () => {
     assert.equal(last.start_s, Math.round((0.75 * 3.04 + 0.56) * 1000) / 1000);
   });
 
+  it('a stream that starts quiet reports silence from its first step, then speech when it comes', async () => {
+    // A voice gate's pre-roll: half a second of quiet before the first word.
+    const c = await fx.connect();
+    c.sendAudio(s16le(concat(silence(560, RATE), tone(400, RATE))), FRAME_BYTES);
+    await c.waitForType('step', 12);
+    const twoSeconds = c.of('step').map((s) => s.vad.find((v) => v.horizon_s === 2)!.inactivity_prob);
+    for (const p of twoSeconds.slice(0, 7)) assert.ok(p > 0.9, `quiet step before any speech: ${p}`);
+    for (const p of twoSeconds.slice(7)) assert.ok(p < 0.1, `speech step ${p}`);
+  });
+
   it('keeps inactivity low during speech and lets the 2 s horizon pass 0.9 after about 0.5 s of silence', async () => {
     const c = await fx.connect();
     c.sendAudio(s16le(concat(tone(800, RATE), silence(800, RATE))), FRAME_BYTES);
