@@ -1,6 +1,6 @@
 /**
- * A local server speaking Gradium's real-time ASR protocol (shared/reference/gradium-protocol.md §11) and
- * TTS protocol (gradium-tts-protocol.md), for tests, the demo, the benchmark and users who build flows
+ * A local server speaking Gradium's real-time ASR protocol (docs/gradium-protocol.md) and
+ * TTS protocol (docs/gradium-tts-protocol.md), for tests, the demo, the benchmark and users who build flows
  * without credits. It hears speech by energy and places words of a script on it; it speaks text as
  * deterministic tones with word timings; it lists voices; and it can inject the faults a real client must
  * survive.
@@ -100,7 +100,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
     return url ? url.slice(0, -ASR_PATH.length) + TTS_PATH : '';
   }
 
-  /** GET /api/voices/: the account's voices, and the catalogue with include_catalog=true (reference §3.2). */
+  /** GET /api/voices/: the account's voices, and the catalogue with include_catalog=true (docs/gradium-tts-protocol.md, "Voices"). */
   private answerVoices(req: IncomingMessage, res: ServerResponse): void {
     const key = req.headers['x-api-key'];
     if (typeof key !== 'string' || !this.keyAccepted(key)) {

@@ -1,5 +1,5 @@
 /**
- * One accepted WebSocket on `/api/speech/tts`, speaking Gradium's TTS protocol (reference §2, §3): setup
+ * One accepted WebSocket on `/api/speech/tts`, speaking Gradium's TTS protocol (docs/gradium-tts-protocol.md): setup
  * first (voice, output_format, json_config checked as Gradium checks them), `ready`, text in any number of
  * messages (joined with one space), audio and word timings out in 80 ms messages, lagging two words
  * behind the text until `<flush>` or `end_of_stream`, then `end_of_stream` and a close. A client that
@@ -482,7 +482,7 @@ function parseJsonConfig(raw: unknown): TtsJsonConfig | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as TtsJsonConfig) : undefined;
 }
 
-/** Ranges from the reference §3.3; the texts are ours (UNCONFIRMED). */
+/** Ranges from docs/gradium-tts-protocol.md, "Setup"; the texts are ours (UNCONFIRMED). */
 function checkRanges(c: TtsJsonConfig): string | undefined {
   const bad = (name: string, v: unknown, min: number, max: number): string | undefined =>
     v === undefined || (typeof v === 'number' && v >= min && v <= max) ? undefined : `json_config.${name} must be a number from ${min} to ${max}`;

@@ -1,6 +1,6 @@
 /**
  * The voices the emulator knows: a sample of Gradium's public catalogue (ids from the protocol
- * reference §3.2) and any custom voices given as an option (the account's clones). A setup naming any
+ * docs/gradium-tts-protocol.md, "Voices") and any custom voices given as an option (the account's clones). A setup naming any
  * other voice_id fails the way Gradium fails it: error 1011 "Embeddings not found for <id>".
  */
 

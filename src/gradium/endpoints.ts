@@ -1,6 +1,6 @@
 /**
  * Where a Gradium session connects. The global host routes to the nearest region; the regional hosts are
- * kept for keys provisioned there (protocol reference §1).
+ * kept for keys provisioned there (docs/gradium-protocol.md, "Connection").
  */
 import { CodedError } from '../common/error-codes';
 

@@ -1,10 +1,10 @@
 /**
  * Gradium real-time TTS wire protocol: every message both ways, as typed values.
- * Source of truth: shared/reference/gradium-tts-protocol.md (§2 messages, §3 setup, §4 audio, §5 limits).
+ * Described in docs/gradium-tts-protocol.md (messages, setup, limits).
  * Shared by the client (TtsSession) and the emulator, so both speak exactly the same shapes.
  */
 
-/** `output_format` values (§3.1). `pcm` and `wav` are 48 kHz; `opus` is Ogg Opus. */
+/** `output_format` values ("Setup"). `pcm` and `wav` are 48 kHz; `opus` is Ogg Opus. */
 export const TTS_OUTPUT_FORMATS = [
   'wav',
   'pcm',
@@ -30,16 +30,16 @@ export const TTS_DEFAULT_RATE = 48000;
 /** G.711 output exists only at 8 kHz. */
 export const G711_RATE = 8000;
 
-/** Gradium caps one session at 300 s (§5); long texts go out as several requests. */
+/** Gradium caps one session at 300 s ("Limits and billing"); long texts go out as several requests. */
 export const TTS_SESSION_CAP_SECONDS = 300;
-/** The free tier's limit on characters per session (§5). Staying under it keeps every plan working. */
+/** The free tier's limit on characters per session ("Limits and billing"). Staying under it keeps every plan working. */
 export const TTS_FREE_TIER_CHARACTERS = 1500;
-/** About 750 characters per minute of speech at normal speed (§5 billing). */
+/** About 750 characters per minute of speech at normal speed ("Limits and billing"). */
 export const TTS_CHARACTERS_PER_MINUTE = 750;
 
 // ---------------------------------------------------------------- client → server
 
-/** json_config options for TTS (§3.3). Unknown keys are allowed through. */
+/** json_config options for TTS ("Setup"). Unknown keys are allowed through. */
 export interface TtsJsonConfig {
   /** Sampling temperature 0–1.4, default 0.7. */
   temp?: number;

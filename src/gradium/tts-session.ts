@@ -1,5 +1,5 @@
 /**
- * One Gradium TTS request on its own WebSocket (protocol reference §2.3, §5 "single-use"): connect, send
+ * One Gradium TTS request on its own WebSocket (docs/gradium-tts-protocol.md, "Connection"): connect, send
  * `setup`, the text and `end_of_stream` at once (Gradium accepts text before `ready`), receive audio and
  * word timings until the server's `end_of_stream`, then the server closes. There is no cancel message:
  * closing the socket is the cancel.
@@ -224,7 +224,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
         this.fail(ttsErrorFromServerFrame(m.code, m.message, this.options.setup.voice));
         break;
       case 'need_more_text':
-        // All text and end_of_stream were sent already; nothing to answer (reference §2.2).
+        // All text and end_of_stream were sent already; nothing to answer (docs/gradium-tts-protocol.md, "Messages").
         this.ignore('need_more_text');
         break;
     }

@@ -1,5 +1,5 @@
 /**
- * How text goes on the wire (protocol reference §2.1): the server joins consecutive `text` messages with
+ * How text goes on the wire (docs/gradium-tts-protocol.md, "Messages"): the server joins consecutive `text` messages with
  * one space, so text may be cut only where it already has whitespace, never inside a word, never before
  * punctuation that belongs to the previous word (French "ça va ?"), and never inside an inline tag such
  * as `<break time="1.5s" />`, whose own spaces are not word breaks.

@@ -1,6 +1,6 @@
 /**
  * Decides from Gradium's semantic VAD (`step` messages) when the speaker has finished a turn.
- * Rule (protocol reference §3.1): the inactivity probability at a chosen horizon stays above a threshold for
+ * Rule (docs/gradium-protocol.md, "Turns"): the inactivity probability at a chosen horizon stays above a threshold for
  * K consecutive steps, after the speaker was active (a step at or below the threshold, or a word). Arming on
  * the probability and not only on words matters: words come `delay_in_frames` later than the audio they
  * describe, often after the silence that ends the turn, so a word only breaks a silent run when the audio

@@ -1,6 +1,6 @@
 /**
  * Gradium's voice catalogue and the account's own (cloned) voices, read through the REST API
- * (`GET /api/voices/?include_catalog=true`, protocol reference §3.2, §8). The key goes only into the
+ * (`GET /api/voices/?include_catalog=true`, docs/gradium-tts-protocol.md, "Voices"). The key goes only into the
  * request header; answers are in words a user understands, as for the key check.
  */
 import { httpBaseOf } from './endpoints';

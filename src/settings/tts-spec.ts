@@ -8,7 +8,7 @@ import { TTS_PCM_RATES } from '../gradium/tts-protocol';
 import { DELIVERIES, OUTPUT_ENCODINGS } from '../speech/types';
 import type { SettingsSpec, ValuesOf } from './spec';
 
-/** Emma, the voice Gradium's own clients and guides default to (protocol reference §3.2). */
+/** Emma, the voice Gradium's own clients and guides default to (docs/gradium-tts-protocol.md, "Voices"). */
 export const DEFAULT_VOICE = 'YTpq7expH9539ERJ';
 
 export const TTS_SPEC = {

@@ -1,5 +1,5 @@
 /**
- * Long texts become several Gradium requests (protocol reference §5): a session stops at 300 s of audio,
+ * Long texts become several Gradium requests (docs/gradium-tts-protocol.md, "Limits and billing"): a session stops at 300 s of audio,
  * and the free tier at 1500 characters. The text is cut at sentence ends where it can be, at whitespace
  * where a sentence alone is too long, so each request stays under both limits with room to spare.
  */

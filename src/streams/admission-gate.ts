@@ -5,7 +5,7 @@
  * back until the settings change. Audio refused meanwhile is totalled and reported when sessions resume.
  */
 import type { GradiumError } from '../gradium/errors';
-import type { Clock } from './clock';
+import type { Clock } from '../common/clock';
 
 /** After a refused key, how long before one more attempt is allowed (doubles up to the cap). */
 export const BLOCK_BASE_MS = 60_000;

@@ -1,6 +1,6 @@
 /**
  * What a stream tells the outside world: the payloads of the three outputs of `gradium-stt`
- * (DESIGN.md §1). Plain data, shared by the stream layer, the Node-RED adapter, tests and docs.
+ * (README, "Outputs"). Plain data, shared by the stream layer, the Node-RED adapter, tests and docs.
  */
 
 /** Why a session ended (disconnected output, `payload.reason`). */

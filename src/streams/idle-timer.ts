@@ -2,7 +2,7 @@
  * "No audio for N ms ends the stream." One timer per stream that re-arms itself when it fires early, instead
  * of a clearTimeout/setTimeout pair on every chunk: touch() runs for every message of every stream.
  */
-import { TimerSlot, type Clock } from './clock';
+import { TimerSlot, type Clock } from '../common/clock';
 
 export class IdleTimer {
   private readonly slot: TimerSlot;

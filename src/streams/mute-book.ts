@@ -4,7 +4,7 @@
  * its own `muteMs`, or a redeploy. A mute without a key mutes the whole node: every key, present and future,
  * except keys unmuted by name afterwards.
  */
-import { TimerSlot, type Clock } from './clock';
+import { TimerSlot, type Clock } from '../common/clock';
 
 /** The longest `muteMs` accepted: 24 hours. */
 export const MUTE_MS_MAX = 86_400_000;

@@ -14,7 +14,7 @@ import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gra
 import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../gradium/typed-emitter';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
@@ -268,7 +268,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.startGrace();
   };
 
-  /** Trailing words can follow `flushed` by a few ms (protocol reference §4.4): wait a little. */
+  /** Trailing words can follow `flushed` by a few ms (docs/gradium-protocol.md, "Turns"): wait a little. */
   private startGrace(): void {
     const p = this.pending;
     if (!p || p.graceTimer) return;

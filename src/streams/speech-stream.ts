@@ -16,7 +16,7 @@ import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
 import { TypedEmitter } from '../gradium/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
-import { realClock, TimerSlot, type Clock } from './clock';
+import { realClock, TimerSlot, type Clock } from '../common/clock';
 import type { ConnectedPayload, DisconnectReason, DisconnectedPayload, EndOfTurn, Transcript, Word } from './events';
 import { FrameQueue } from './frame-queue';
 import { IdleTimer } from './idle-timer';

@@ -15,7 +15,7 @@ import { AdmissionGate } from './admission-gate';
 import { passThroughGate, type GateFactory } from './audio-gate';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
-import { realClock, type Clock, type TimerHandle } from './clock';
+import { realClock, type Clock, type TimerHandle } from '../common/clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { IdleTimer } from './idle-timer';
 import { MuteBook } from './mute-book';

@@ -1,7 +1,7 @@
 /**
  * Speech or not, per frame the stream layer sends (at most 80 ms). WebRTC VAD looks at each 10 ms of the
  * frame; the frame counts as speech when any of them is voiced. That rule had the lowest onset lag in the
- * measurements (shared/reference/local-vad.md §4): a missed onset clips a word, a false one only costs credits.
+ * measurements (docs/voice-gate.md): a missed onset clips a word, a false one only costs credits.
  *
  * Rates other than 8 and 16 kHz are brought to 8 kHz by averaging, and G.711 is decoded, for the decision
  * only. WebRTC VAD works on 0–4 kHz whatever the rate, so the decision keeps what it uses; at 48 kHz its own

@@ -3,7 +3,7 @@
  * (ties in the order they were set), each at its own time, synchronously: a rule that takes minutes of real
  * time is checked in microseconds.
  */
-import type { Clock, TimerHandle } from '../../src/streams/clock';
+import type { Clock, TimerHandle } from '../../src/common/clock';
 
 interface Pending {
   at: number;
