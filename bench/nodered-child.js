@@ -7,6 +7,7 @@
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
+const { roomLoop } = require('./room-audio');
 const { summary, cpuMs, pacer, sleep } = require('./stats');
 
 /** The emulator child accepts only this key. */
@@ -17,7 +18,12 @@ install(); // before Node-RED loads the node, so its sockets carry the probe
 const { startEmbeddedNodeRed } = require('./embedded-node-red');
 
 
-function flow(url, maxStreams) {
+/**
+ * `sendAudio` set: the node has the voice gate's properties (speech: gated; always: everything sent), as a node
+ * saved now; unset: as a node saved before the gate (everything sent).
+ */
+function flow(url, maxStreams, sendAudio, idleTimeout = 3000) {
+  const gate = sendAudio ? { sendAudio, gateAggressiveness: 2, gatePreRoll: 500, gateHangover: 800 } : {};
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
     // No credential: the config node falls back to GRADIUM_API_KEY, set below for this process only.
@@ -26,7 +32,7 @@ function flow(url, maxStreams) {
       id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', name: '', keyProperty: 'topic', maxStreams,
       encoding: 'pcm', sampleRate: 16000, channels: 1, sampleFormat: 's16le', language: 'en', delayInFrames: 10,
       model: 'default', jsonConfig: '', turnMode: 'vad', vadHorizon: 2, vadThreshold: 0.7, vadSteps: 3,
-      flushTimeout: 2000, finalGrace: 100, idleTimeout: 3000, interim: true, bufferSeconds: 10,
+      flushTimeout: 2000, finalGrace: 100, idleTimeout, interim: true, bufferSeconds: 10, ...gate,
       wires: [['conn'], ['disc'], ['tx']],
     },
     { id: 'conn', type: 'bench-sink', z: 'tab', wires: [] },
@@ -35,9 +41,9 @@ function flow(url, maxStreams) {
   ];
 }
 
-function startNodeRed(url, maxStreams) {
+function startNodeRed(url, maxStreams, sendAudio, idleTimeout) {
   return startEmbeddedNodeRed({
-    flows: flow(url, maxStreams),
+    flows: flow(url, maxStreams, sendAudio, idleTimeout),
     waitForNode: 'tx',
     settings: {
       nodesDir: [path.join(__dirname, 'nodes')],
@@ -46,8 +52,9 @@ function startNodeRed(url, maxStreams) {
   });
 }
 
-async function run({ url, n, chunkMs, warmupS, measureS }) {
-  const { RED, stop } = await startNodeRed(url, 2000);
+/** `audio`: 'room' plays bench/room-audio.js (speech 20 % of the time) instead of the synthetic speech cycle. */
+async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS, idleTimeout }) {
+  const { RED, stop } = await startNodeRed(url, 2000, sendAudio, idleTimeout);
   const stt = RED.nodes.getNode('stt');
   if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
@@ -73,14 +80,16 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   const memBase = process.memoryUsage();
   const rssBase = memBase.rss;
 
-  const cycle = speechCycle();
+  const room = audio === 'room' ? roomLoop() : null;
+  const cycle = room ? room.pcm : speechCycle();
+  const cycleSamples = room ? room.samples : CYCLE_SAMPLES;
   const chunkSamples = (16000 * chunkMs) / 1000;
   const chunksPerFrame = FRAME_SAMPLES / chunkSamples;
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
   // Streams start at different places in the speech cycle, as real speakers do.
-  const phase = keys.map((_, i) => ((i * 7) % (CYCLE_SAMPLES / FRAME_SAMPLES)) * FRAME_SAMPLES);
+  const phase = keys.map((_, i) => ((i * (room ? 7919 : 7)) % (cycleSamples / FRAME_SAMPLES)) * FRAME_SAMPLES);
   // Streams join one after another over the first 60% of the warm-up, as microphones do, not in one tick.
-  const rampTicks = Math.floor((warmupS * 600) / chunkMs);
+  const rampTicks = Math.floor(((rampS ?? warmupS * 0.6) * 1000) / chunkMs);
   const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
   let k = 0;
@@ -89,7 +98,7 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
     if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms at tick ${k}`);
     for (let i = 0; i < n && startTick[i] <= k; i++) {
       const own = k - startTick[i];
-      const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
+      const at = ((phase[i] + own * chunkSamples) % cycleSamples) * 2;
       const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
       const t = performance.now();
       if (probe.measuring && (own + 1) % chunksPerFrame === 0) frameCompleting(keys[i], t);
@@ -120,10 +129,12 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
   const rssAfterGc = process.memoryUsage().rss;
   const memAfter = process.memoryUsage();
 
-  // End every stream as a flow would: action stop, then wait for each disconnected message.
+  // End every stream as a flow would: action stop, then wait for each disconnected message. A gated key may
+  // have no session open (its stop is then refused, NO_STREAM): wait for every session that opened to end.
   for (const key of keys) stt.receive({ topic: key, action: 'stop' });
   const deadline = Date.now() + 30000;
-  while (counts.disconnected < n && Date.now() < deadline) await sleep(100);
+  const ended = () => (sendAudio === 'speech' ? counts.disconnected >= counts.connected : counts.disconnected >= n);
+  while (!ended() && Date.now() < deadline) await sleep(100);
   await sleep(200);
 
   const audioS = ((ticks1 - ticks0) * chunkMs) / 1000;
@@ -151,6 +162,10 @@ async function run({ url, n, chunkMs, warmupS, measureS }) {
     heapPerStreamKB: (memAfter.heapUsed - memBase.heapUsed) / 1024 / n,
     externalPerStreamKB: (memAfter.external - memBase.external) / 1024 / n,
     heapTotalGrowthMB: (memAfter.heapTotal - memBase.heapTotal) / 2 ** 20,
+    sendAudio: sendAudio ?? null,
+    idleTimeout: idleTimeout ?? 3000,
+    audio: audio ?? 'cycle',
+    speechShare: room ? room.speechShare : null,
     ...counts,
   };
   process.send({ type: 'result', result });

@@ -4,7 +4,7 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floor:100,audio,tts   run only these scenarios (results go to bench/results/partial.*;
+ * Options: --only node:100:80,floor:100,audio,gate,tts   run only these scenarios (results go to bench/results/partial.*;
  *                                                 tts always to bench/results/tts-latest.*)
  *          --prof                               write --cpu-prof profiles of the node runs to $TMPDIR/gradium-bench-prof
  *          --quick                              shorter windows (a smoke run)
@@ -189,6 +189,11 @@ async function main() {
       results.audio = (await proc.next('result')).result;
       await proc.exited;
       for (const a of results.audio) console.log(`audio ${a.label}: ${(a.inputSamplesPerSecond / 1e6).toFixed(2)} M samples/s, ${a.realTimeFactor.toFixed(0)}x real time`);
+    }
+    // The voice gate through the node, on and off in the same run (bench/gate-bench.js, results/gate-latest.*).
+    if (!only || only.includes('gate')) {
+      const runScenario = (params) => scenario(emulator, 'nodered-child.js', params, nodeArgs);
+      await require('./gate-bench').runGateBench({ runScenario, quick });
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
     if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });
