@@ -8,6 +8,7 @@
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
+const { roomLoop } = require('./room-audio');
 const { summary, cpuMs, streamPacer, sleep } = require('./stats');
 
 /** The emulator child accepts only this key. */
@@ -20,10 +21,10 @@ const { TARGETS, flowOf } = require('./targets');
 const { startWindowProfile } = require('./window-profiler');
 
 
-function startNodeRed(url, target, packageRoot) {
+function startNodeRed(url, target, packageRoot, nodeOptions) {
   return startEmbeddedNodeRed({
     packageRoot,
-    flows: flowOf(target, url),
+    flows: flowOf(target, url, nodeOptions),
     waitForNode: 'input',
     settings: {
       nodesDir: [path.join(__dirname, 'nodes')],
@@ -32,8 +33,13 @@ function startNodeRed(url, target, packageRoot) {
   });
 }
 
-async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs, profileHeap, burst = false }) {
-  const { RED, stop } = await startNodeRed(url, target, packageRoot);
+/**
+ * `sendAudio`, `idleTimeout`: settings of the gradium-stt node (targets.js); `audio`: 'room' plays
+ * bench/room-audio.js (speech 20 % of the time) instead of the synthetic speech cycle; `rampS`: how long the
+ * streams take to join (default 60 % of the warm-up).
+ */
+async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs, profileHeap, burst = false, sendAudio, idleTimeout, audio, rampS }) {
+  const { RED, stop } = await startNodeRed(url, target, packageRoot, { sendAudio, idleTimeout });
   const input = RED.nodes.getNode('input');
   if (!input) throw new Error(`the ${target} node did not start (is the package built?)`);
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
@@ -60,16 +66,18 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
   const memBase = process.memoryUsage();
   const rssBase = memBase.rss;
 
-  const cycle = speechCycle();
+  const room = audio === 'room' ? roomLoop() : null;
+  const cycle = room ? room.pcm : speechCycle();
+  const cycleSamples = room ? room.samples : CYCLE_SAMPLES;
   const chunkSamples = (16000 * chunkMs) / 1000;
   const { sends, message } = TARGETS[target];
   // The chunk after which the target puts audio on the wire: every 80 ms frame, or every chunk.
   const chunksPerSend = sends === 'frames' ? FRAME_SAMPLES / chunkSamples : 1;
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
   // Streams start at different places in the speech cycle, as real speakers do.
-  const phase = keys.map((_, i) => ((i * 7) % (CYCLE_SAMPLES / FRAME_SAMPLES)) * FRAME_SAMPLES);
+  const phase = keys.map((_, i) => ((i * (room ? 7919 : 7)) % (cycleSamples / FRAME_SAMPLES)) * FRAME_SAMPLES);
   // Streams join one after another over the first 60% of the warm-up, as microphones do, not in one tick.
-  const rampTicks = Math.floor((warmupS * 600) / chunkMs);
+  const rampTicks = Math.floor(((rampS ?? warmupS * 0.6) * 1000) / chunkMs);
   const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
   const pace = streamPacer(
@@ -78,7 +86,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
     (i, k) => {
       if (startTick[i] > k) return false;
       const own = k - startTick[i];
-      const at = ((phase[i] + own * chunkSamples) % CYCLE_SAMPLES) * 2;
+      const at = ((phase[i] + own * chunkSamples) % cycleSamples) * 2;
       const chunk = cycle.subarray(at, at + chunkSamples * 2);
       const msg = message ? message(keys[i], chunk, own) : { topic: keys[i], payload: chunk };
       if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], performance.now());
@@ -117,10 +125,12 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
   const rssAfterGc = process.memoryUsage().rss;
   const memAfter = process.memoryUsage();
 
-  // End every stream as a flow would: action stop, then wait for each disconnected message.
+  // End every stream as a flow would: action stop, then wait for each disconnected message. A gated key may
+  // have no session open (its stop is then refused, NO_STREAM): wait for every session that opened to end.
   for (const key of keys) input.receive({ topic: key, action: 'stop' });
   const deadline = Date.now() + 30000;
-  while (TARGETS[target].sessions && counts.disconnected < n && Date.now() < deadline) await sleep(100);
+  const ended = () => (sendAudio === 'speech' ? counts.disconnected >= counts.connected : counts.disconnected >= n);
+  while (TARGETS[target].sessions && !ended() && Date.now() < deadline) await sleep(100);
   await sleep(200);
 
   const audioS = ((ticks1 - ticks0) * chunkMs) / 1000;
@@ -150,6 +160,10 @@ async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', package
     heapPerStreamKB: (memAfter.heapUsed - memBase.heapUsed) / 1024 / n,
     externalPerStreamKB: (memAfter.external - memBase.external) / 1024 / n,
     heapTotalGrowthMB: (memAfter.heapTotal - memBase.heapTotal) / 2 ** 20,
+    sendAudio: sendAudio ?? null,
+    idleTimeout: idleTimeout ?? 3000,
+    audio: audio ?? 'cycle',
+    speechShare: room ? room.speechShare : null,
     ...counts,
   };
   process.send({ type: 'result', result });

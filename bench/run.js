@@ -6,9 +6,9 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,tts
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts
  *                                               run only these scenarios (results go to bench/results/partial.*;
- *                                               tts always to bench/results/tts-latest.*)
+ *                                               gate and tts always to bench/results/gate-latest.*, tts-latest.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
  *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
  *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
@@ -32,7 +32,8 @@ const CHUNKS_MS = [20, 80];
 const OWN_COST_STREAMS = [100, 500];
 /**
  * What runs, in this order for each N and chunk size: `kind` names the rows (and --only), `script` the
- * child process, `target` a flow of targets.js for the Node-RED runner. The own-cost table compares every
+ * child process, `target` a flow of targets.js for the Node-RED runner, `options` (optional) the runner's
+ * parameters for that flow (e.g. `{ sendAudio: 'speech' }`, `{ audio: 'room' }`). The own-cost table compares every
  * kind marked `own` with the floor node, each minus the drop run at the same N and chunk size. Adding a
  * scenario (another node, another setting) is a target in targets.js and a line here.
  */
@@ -198,7 +199,10 @@ async function main() {
   const results = { audio: null };
   for (const sc of SCENARIOS) results[sc.kind] = [];
   const runOne = async (sc, n, chunkMs, round) => {
-    const params = { n, chunkMs, target: sc.target, packageRoot: sc.kind === 'before' ? refBuild.dir : sc.kind === 'node' ? toBuild?.dir : undefined, burst, ...windows(n) };
+    const params = {
+      n, chunkMs, target: sc.target, ...sc.options, burst, ...windows(n),
+      packageRoot: sc.kind === 'before' ? refBuild.dir : sc.kind === 'node' ? toBuild?.dir : undefined,
+    };
     if (prof && sc.script === 'nodered-child.js') {
       params.profileFile = path.join(PROF_DIR, `${sc.kind}-${n}-${chunkMs}ms-r${round}.cpuprofile`);
       params.profileIntervalUs = profInterval;
@@ -239,6 +243,11 @@ async function main() {
       results.audio = (await proc.next('result')).result;
       await proc.exited;
       for (const a of results.audio) console.log(`audio ${a.label}: ${(a.inputSamplesPerSecond / 1e6).toFixed(2)} M samples/s, ${a.realTimeFactor.toFixed(0)}x real time`);
+    }
+    // The voice gate through the node, on and off in the same run (bench/gate-bench.js, results/gate-latest.*).
+    if (!only || only.includes('gate')) {
+      const runScenario = (params) => scenario(emulator, 'nodered-child.js', params, nodeArgs);
+      await require('./gate-bench').runGateBench({ runScenario, quick });
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
     if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });

@@ -31,9 +31,21 @@ function sttFlow(url, overrides = {}) {
   ];
 }
 
+/**
+ * The gradium-stt settings a scenario may give. `sendAudio` set: the node has the voice gate's properties
+ * (speech: gated; always: everything sent), as a node saved now; unset: as a node saved before the gate
+ * (everything sent).
+ */
+function sttOptions({ sendAudio, idleTimeout } = {}) {
+  return {
+    ...(sendAudio ? { sendAudio, gateAggressiveness: 2, gatePreRoll: 500, gateHangover: 800 } : {}),
+    ...(idleTimeout !== undefined ? { idleTimeout } : {}),
+  };
+}
+
 const TARGETS = {
   /** The node this project ships. */
-  stt: { label: 'gradium-stt', flow: (url) => sttFlow(url), sessions: true, sends: 'frames' },
+  stt: { label: 'gradium-stt', flow: (url, options) => sttFlow(url, sttOptions(options)), sessions: true, sends: 'frames' },
   /** One socket per topic, each chunk forwarded as base64 `audio`, nothing parsed (bench/nodes/bench-floor.js). */
   floor: {
     label: 'floor node',
@@ -48,10 +60,11 @@ const TARGETS = {
   drop: { label: 'drop', flow: () => [{ id: 'input', type: 'bench-sink', z: 'tab', wires: [] }], sessions: false, sends: 'none' },
 };
 
-function flowOf(target, url) {
+/** The flow of `target`; `options` are the node settings a scenario gives (see sttOptions). */
+function flowOf(target, url, options = {}) {
   const t = TARGETS[target];
   if (!t) throw new Error(`unknown bench target "${target}" (known: ${Object.keys(TARGETS).join(', ')})`);
-  return [{ id: 'tab', type: 'tab', label: `bench ${target}` }, ...t.flow(url)];
+  return [{ id: 'tab', type: 'tab', label: `bench ${target}` }, ...t.flow(url, options)];
 }
 
 module.exports = { TARGETS, flowOf, sttFlow };

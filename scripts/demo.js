@@ -76,9 +76,12 @@ function demoFlow({ endpoint, apiKey }) {
       id: 'gradium-demo-comment', type: 'comment', z: tab, name: 'Speech sample → Gradium → transcripts',
       info:
         'Every 20 s the Inject node reads samples/hello.wav (a WAV file) and plays it into the gradium-stt ' +
-        'node in real time, one 80 ms chunk every 80 ms, as a microphone would: interim transcripts follow ' +
+        'node in real time, one 80 ms chunk every 80 ms, as an always-on microphone would, quiet in between: ' +
+        'the voice gate of gradium-stt (Audio tab, Send audio) sends only the speech, and the disconnected output says ' +
+        'how much was sent and how much the gate kept back. Interim transcripts follow ' +
         'the speech. The topic "demo" names the stream: each topic is its own Gradium session, so one node ' +
-        'can serve many microphones. When the sample ends, the idle timeout (3 s) closes the session.\n\n' +
+        'can serve many microphones. When the sample ends, the gate closes 0.8 s after the last word and the idle ' +
+        'timeout (3 s) then closes the session; the next play opens a new one.\n\n' +
         'The three outputs are: connected, disconnected, transcript. Transcripts arrive as interim ' +
         '(the words so far) and final (once the turn ends). Watch them in the Debug sidebar.\n\n' +
         (endpoint
@@ -98,24 +101,42 @@ function demoFlow({ endpoint, apiKey }) {
       x: 290, y: 140, wires: [['gradium-demo-play']],
     },
     {
-      // A microphone sends small chunks as they are recorded; a whole file at once would make the interim
-      // results run ahead of the speech. The WAV header rides in the first chunk; the node reads it.
-      id: 'gradium-demo-play', type: 'function', z: tab, name: 'play in real time (80 ms chunks)',
-      func: [
+      // An always-on microphone: an 80 ms chunk every 80 ms, quiet between the plays of the sample (every 20 s).
+      // The node's voice gate (sendAudio "speech", a new node's default) sends only the speech; the disconnected
+      // output says how much was sent and how much the gate kept back. A whole file at once would also make the
+      // interim results run ahead of the speech.
+      id: 'gradium-demo-play', type: 'function', z: tab, name: 'always-on microphone (80 ms chunks)',
+      initialize: [
         'const CHUNK = 2560; // 80 ms of 16 kHz 16-bit mono',
+        'const quiet = Buffer.alloc(CHUNK);',
+        'setInterval(() => {',
+        "    const pcm = context.get('pcm');",
+        "    const at = context.get('at') || 0;",
+        '    if (pcm && at < pcm.length) {',
+        "        context.set('at', at + CHUNK);",
+        "        node.send({ topic: 'demo', payload: pcm.subarray(at, at + CHUNK) });",
+        '    } else {',
+        "        node.send({ topic: 'demo', payload: quiet });",
+        '    }',
+        '}, 80);',
+      ].join('\n'),
+      func: [
+        '// The WAV file read by the file node: play its samples (the data chunk) from the start.',
         'const wav = msg.payload;',
-        'let at = 0;',
-        'function next() {',
-        '    if (at >= wav.length) return;',
-        "    node.send({ topic: 'demo', payload: wav.subarray(at, at + CHUNK) });",
-        '    at += CHUNK;',
-        '    setTimeout(next, 80);',
+        'for (let at = 12; at + 8 <= wav.length; ) {',
+        "    const id = wav.toString('latin1', at, at + 4);",
+        '    const size = wav.readUInt32LE(at + 4);',
+        "    if (id === 'data') {",
+        "        context.set('pcm', wav.subarray(at + 8, at + 8 + size));",
+        "        context.set('at', 0);",
+        '        break;',
+        '    }',
+        '    at += 8 + size + (size % 2);',
         '}',
-        'next();',
         'return null;',
       ].join('\n'),
-      outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
-      x: 500, y: 140, wires: [['gradium-demo-stt']],
+      outputs: 1, timeout: 0, noerr: 0, finalize: '', libs: [],
+      x: 510, y: 140, wires: [['gradium-demo-stt']],
     },
     {
       ...sttDefaults(),
@@ -126,7 +147,8 @@ function demoFlow({ endpoint, apiKey }) {
       statusType: 'jsonata', statusVal: '"session " & $string(payload.session)',
     }),
     debug('gradium-demo-disconnected', 'disconnected', 950, 140, {
-      statusType: 'jsonata', statusVal: '"closed: " & payload.reason',
+      statusType: 'jsonata',
+      statusVal: '"closed: " & payload.reason & ", " & $string(payload.sentSeconds) & " s sent, " & $string(payload.gatedSeconds) & " s kept back by the voice gate"',
     }),
     debug('gradium-demo-transcript', 'transcript', 940, 200, {
       targetType: 'jsonata', complete: '(final ? "final" : "interim") & " [" & topic & "]: " & payload',
@@ -199,7 +221,10 @@ async function main() {
 
   await nodeRed.deploy(demoFlow({ endpoint: emulator ? emulator.url : '', apiKey }));
   console.log(`Node-RED editor: ${nodeRed.url}/  (the debug sidebar shows the transcripts; Ctrl-C stops)`);
-  console.log('Playing samples/hello.wav into gradium-stt in real time, 80 ms chunks, as a microphone would (every 20 s).');
+  console.log(
+    'Playing samples/hello.wav into gradium-stt in real time, 80 ms chunks, as a microphone would (every 20 s, ' +
+      'quiet in between: the voice gate sends only the speech).',
+  );
 
   if (exitAfterFirstTranscript) {
     let timer;

@@ -236,6 +236,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
         headers,
         faults,
         record: this.opts.recordMessages !== false,
+        recordAudio: this.opts.recordAudio === true,
         script: this.script,
         log: this.log,
         onEnd: (s) => {

@@ -36,6 +36,8 @@ export interface SessionContext {
   headers: Record<string, string | string[] | undefined>;
   faults: EmulatorFaults;
   record: boolean;
+  /** Keep every audio message's bytes (receivedAudio). */
+  recordAudio: boolean;
   /** The emulator-wide script position. */
   script: ScriptCursor;
   log: (line: string) => void;
@@ -65,6 +67,7 @@ export class ProtocolSession implements EmulatorSession {
   readonly sent: ServerMessage[] = [];
   audioMessages = 0;
   audioBytes = 0;
+  readonly receivedAudio: Buffer[] = [];
   samplesReceived = 0;
   invalidFrames: InvalidFrame[] = [];
   wordsSent: string[] = [];
@@ -132,7 +135,10 @@ export class ProtocolSession implements EmulatorSession {
     let index = 0;
     if (message.type === 'audio') {
       index = ++this.audioMessages;
-      if (typeof message.audio === 'string') this.audioBytes += Buffer.byteLength(message.audio, 'base64');
+      if (typeof message.audio === 'string') {
+        this.audioBytes += Buffer.byteLength(message.audio, 'base64');
+        if (this.ctx.recordAudio) this.receivedAudio.push(Buffer.from(message.audio, 'base64'));
+      }
     }
     if (this.ctx.record) this.received.push(message.type === 'audio' ? AUDIO_RECORD : message);
     if (this.isHolding()) this.backlog.push({ msg: message, index });

@@ -50,8 +50,12 @@ export class SpeechTracker {
   /** End of the last speech frame, seconds of audio. */
   speechEndS = 0;
   private open = false;
-  /** Silent frames since speech last ended (or since the stream started). */
-  private silentFrames = 0;
+  /**
+   * Silent frames since speech last ended. A stream starts as after a long silence: no one has spoken yet, so its
+   * first silent frames report silence (a client whose stream begins with a voice gate's pre-roll of quiet must
+   * not see speech there and end a turn just as the first word starts).
+   */
+  private silentFrames = VAD_TABLE_FRAMES;
 
   /** Account one frame. */
   push(meanSquare: number): SegmentEvent {

@@ -29,6 +29,11 @@ export interface EmulatorOptions {
    * hundreds of long sessions would otherwise keep every step message in memory.
    */
   recordMessages?: boolean;
+  /**
+   * Default false. True keeps the decoded bytes of every audio message in each session's `receivedAudio`, so a
+   * test can compare what the server heard with what the device recorded, byte for byte.
+   */
+  recordAudio?: boolean;
   /** The account's own voices (clones), listed with the catalogue and accepted as voice_id. */
   voices?: EmulatorVoice[];
 }
@@ -89,6 +94,8 @@ export interface EmulatorSession {
   readonly sent: ServerMessage[];
   audioMessages: number;
   audioBytes: number;
+  /** The bytes of each audio message, decoded from base64, in order; empty unless the emulator has recordAudio. */
+  readonly receivedAudio: Buffer[];
   /** Decoded samples per channel (pcm, G.711 and wav; opus is only counted in bytes). */
   samplesReceived: number;
   invalidFrames: InvalidFrame[];

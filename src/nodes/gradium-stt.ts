@@ -10,7 +10,9 @@ import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import type { GradiumError } from '../gradium/errors';
 import { STT_SPEC, type SttValues } from '../settings/stt-spec';
+import { sendAudioGates } from '../streams/send-audio-gate';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
+import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
@@ -32,10 +34,16 @@ function testingOverrides(RED: NodeAPI): Partial<StreamManagerOptions> {
 }
 
 export = function register(RED: NodeAPI): void {
-  // The resampler is WebAssembly and loads asynchronously; messages that arrive before it is ready wait for
-  // it (in order), later ones take the synchronous path.
+  // The resampler and the voice gate's detector are WebAssembly and load asynchronously; messages that arrive
+  // before both are ready wait for them (in order), later ones take the synchronous path. A detector that
+  // fails to load leaves the node working: each stream that asked for the gate sends everything, and says so.
   const audioReady = prepareAudio();
   audioReady.catch((err: Error) => RED.log.error(`gradium-stt: audio resampler failed to load: ${err.message}`));
+  let gateSettled = false;
+  const gateReady = prepareVoiceGate()
+    .catch((err: Error) => RED.log.error(`gradium-stt: voice gate failed to load, audio is sent ungated: ${err.message}`))
+    .finally(() => (gateSettled = true));
+  const ready = Promise.all([audioReady, gateReady]);
 
   function GradiumStt(this: Node, def: SttDef): void {
     RED.nodes.createNode(this, def);
@@ -65,6 +73,7 @@ export = function register(RED: NodeAPI): void {
       format: formatOf(props),
       maxStreams: props.maxStreams,
       connection: () => config.connection(),
+      gate: sendAudioGates((_key, message) => node.warn(message)),
       ...testingOverrides(RED),
     });
     status.attach(manager);
@@ -124,8 +133,8 @@ export = function register(RED: NodeAPI): void {
 
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
-      if (!isAudioPrepared()) {
-        audioReady.then(
+      if (!isAudioPrepared() || (!gateSettled && !isVoiceGatePrepared())) {
+        ready.then(
           () => handle(msg, done),
           (err: Error) => done(err),
         );

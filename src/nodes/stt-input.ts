@@ -6,7 +6,7 @@ import type { AudioFormat } from '../audio/types';
 import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import { parseProps } from '../settings/spec';
-import { STT_SPEC, type SttValues } from '../settings/stt-spec';
+import { STT_SPEC, STT_WHEN_MISSING, type SttValues } from '../settings/stt-spec';
 import { MUTE_MS_MAX } from '../streams/mute-book';
 import type { StreamSettings } from '../streams/settings';
 import type { GradiumSttProps } from './node-config';
@@ -18,9 +18,12 @@ export class InputError extends CodedError {
   }
 }
 
-/** The node's saved properties, validated; throws SettingsError naming the bad property. */
+/**
+ * The node's saved properties, validated; throws SettingsError naming the bad property. A node saved before
+ * the voice gate existed has no sendAudio: it keeps sending everything ("always"), as it did.
+ */
 export function propsFromConfig(def: Partial<GradiumSttProps>): SttValues {
-  return parseProps(STT_SPEC, def as Record<string, unknown>);
+  return parseProps(STT_SPEC, def as Record<string, unknown>, STT_WHEN_MISSING);
 }
 
 /** The stream settings among a node's validated properties. */
@@ -39,6 +42,10 @@ export function settingsOf(p: SttValues): StreamSettings {
     idleTimeout: p.idleTimeout,
     interim: p.interim,
     bufferSeconds: p.bufferSeconds,
+    sendAudio: p.sendAudio,
+    gateAggressiveness: p.gateAggressiveness,
+    gatePreRoll: p.gatePreRoll,
+    gateHangover: p.gateHangover,
   };
 }
 

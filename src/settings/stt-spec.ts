@@ -2,10 +2,13 @@
  * Every property of a `gradium-stt` node: name, default, range and unit. The `live` ones are the stream
  * settings that `msg.settings` may change; `session` ones travel in Gradium's setup, so changing them opens
  * a new session. Reasons for the defaults: README, "Choosing the settings".
+ *
+ * A node saved before a setting existed reads its default, except where STT_WHEN_MISSING says otherwise.
  */
 import { ENCODINGS, SAMPLE_FORMATS } from '../audio/types';
 import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/format-override';
 import { DELAYS_IN_FRAMES, LANGUAGES } from '../gradium/protocol';
+import { GATE_SPEC, GATE_SPEC_WHEN_MISSING } from '../voice-gate/gate-settings';
 import type { SettingsSpec, ValuesOf } from './spec';
 
 export const TURN_MODES = ['vad', 'manual'] as const;
@@ -51,6 +54,14 @@ export const STT_SPEC = {
   },
   interim: { type: 'boolean', default: true, live: true },
   bufferSeconds: { type: 'number', default: 10, min: 0, max: 120, unit: 's', live: true, alias: 'buffer_seconds' },
+  // The voice gate (sendAudio, gateAggressiveness, gatePreRoll, gateHangover): declared beside the gate itself.
+  ...GATE_SPEC,
 } as const satisfies SettingsSpec;
 
 export type SttValues = ValuesOf<typeof STT_SPEC>;
+
+/**
+ * What a property missing from a saved node means when that differs from a new node's default: a node
+ * deployed before the voice gate existed keeps sending everything.
+ */
+export const STT_WHEN_MISSING = GATE_SPEC_WHEN_MISSING;

@@ -1,13 +1,24 @@
 /**
  * A FIFO of audio frames bounded by duration. When the bound is hit the oldest audio goes first (the newest
  * is what the speaker is saying now) and what was dropped is counted, never lost silently.
+ *
+ * It also holds marks between frames: an action to take once every frame queued before it has left the
+ * queue (sent, or dropped by the bound), so that something that follows audio in time (a turn end) also
+ * follows it on the wire.
  */
 import type { AudioFrame } from '../audio/types';
+
+interface Mark {
+  /** Frames still in the queue ahead of the mark. */
+  ahead: number;
+  action: () => void;
+}
 
 export class FrameQueue {
   private frames: AudioFrame[] = [];
   private head = 0;
   private queuedMs = 0;
+  private marks: Mark[] = [];
   droppedMs = 0;
 
   constructor(private limitMs: number) {}
@@ -32,11 +43,22 @@ export class FrameQueue {
     return this.enforceLimit();
   }
 
+  /**
+   * `action` once the frames queued now have left the queue (at once when it is empty). It runs right after
+   * the last of them was taken, before the next frame is: the caller has sent that frame, not the next one.
+   */
+  markAfterQueued(action: () => void): void {
+    if (this.length === 0) action();
+    else this.marks.push({ ahead: this.length, action });
+  }
+
   /** Put frames back at the front, in order (audio a dead session never acknowledged). */
   unshiftAll(frames: AudioFrame[]): number {
     if (frames.length === 0) return 0;
     this.frames = [...frames, ...this.frames.slice(this.head)];
     this.head = 0;
+    // Audio that came before a mark in time goes before it again.
+    for (const m of this.marks) m.ahead += frames.length;
     for (const f of frames) this.queuedMs += f.durationMs;
     return this.enforceLimit();
   }
@@ -57,6 +79,7 @@ export class FrameQueue {
       this.head = 0;
     }
     if (this.length === 0) this.queuedMs = 0;
+    if (this.marks.length > 0) this.passMarks();
     return frame;
   }
 
@@ -66,10 +89,17 @@ export class FrameQueue {
     this.clear();
   }
 
+  /** Drop the frames and the marks between them (the stream is over). */
   clear(): void {
     this.frames = [];
     this.head = 0;
     this.queuedMs = 0;
+    this.marks = [];
+  }
+
+  private passMarks(): void {
+    for (const m of this.marks) m.ahead -= 1;
+    while (this.marks.length > 0 && this.marks[0]!.ahead <= 0) this.marks.shift()!.action();
   }
 
   private enforceLimit(): number {

@@ -99,8 +99,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   /** Words of the current turn, with their start on this session's audio clock (for cutting turns). */
   private words: TurnWord[];
   private pending: PendingFinal | null = null;
-  /** VAD turn ends that came while a final was still pending (audio faster than real time). */
-  private readonly vadCuts: { cutS: number; at: number }[] = [];
+  /**
+   * Turn ends at a point of the audio (the VAD's, the voice gate's) that came while a final was still pending
+   * (audio faster than real time), in the order of the audio.
+   */
+  private readonly cuts: { cutS: number; at: number; endOfTurn: EndOfTurn }[] = [];
   /** Set by finish(): after the final, send end_of_stream. */
   private endingTurn: EndOfTurn | null = null;
   private readonly machine = new StateMachine<RunState>('SessionRun', RUN_TRANSITIONS, RunState.CONNECTING);
@@ -171,10 +174,21 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.detector.setRule(ruleOf(this.settings));
   }
 
-  /** End the current turn now (flush action, VAD, stop…). No-op while a turn end is already pending. */
+  /**
+   * End the current turn now (flush action, VAD, voice gate, stop…), cut at `cutS` of this session's audio (words
+   * from later audio stay for the next turn). While a turn end is pending, one at a later point of the audio
+   * waits for it; any other is a no-op.
+   */
   endTurn(endOfTurn: EndOfTurn, speechEndedAt = this.options.clock.now(), cutS = Infinity): void {
-    if (this.pending || this.machine.is(RunState.CLOSING, RunState.CLOSED)) return;
-    if (cutS === Infinity) this.detector.reset();
+    if (this.machine.is(RunState.CLOSING, RunState.CLOSED)) return;
+    if (this.pending) {
+      // A turn end at a later point of the audio waits for this one's final (a burst of audio can bring the
+      // voice gate's next close before Gradium answered the last flush).
+      if (cutS !== Infinity && cutS > this.pending.cutS) this.queueCut(cutS, speechEndedAt, endOfTurn);
+      return;
+    }
+    // A turn ended other than by the VAD's own cut: the detector starts over.
+    if (cutS === Infinity || endOfTurn !== 'vad') this.detector.reset();
     const flushId = this.gradium.flush();
     this.pending = { flushId, endOfTurn, speechEndedAt, cutS, flushTimer: null, graceTimer: null };
     if (flushId === null) {
@@ -231,13 +245,21 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.ledger.acknowledge(step.total_duration_s * 1000, this.options.clock.now());
     if (this.settings.turnMode !== 'vad' || this.endingTurn) return;
     if (!this.detector.onStep(step)) return;
-    this.vadCuts.push({ cutS: step.total_duration_s, at: this.options.clock.now() });
-    if (!this.pending) this.nextVadTurn();
+    this.queueCut(step.total_duration_s, this.options.clock.now(), 'vad');
+    if (!this.pending) this.nextCut();
   };
 
-  private nextVadTurn(): void {
-    const cut = this.vadCuts.shift();
-    if (cut) this.endTurn('vad', cut.at, cut.cutS);
+  /** A turn end at `cutS` of the audio, after the ones before it; a second one at the same point adds nothing. */
+  private queueCut(cutS: number, at: number, endOfTurn: EndOfTurn): void {
+    if (this.cuts.some((c) => Math.abs(c.cutS - cutS) < 1e-9)) return;
+    let i = this.cuts.length;
+    while (i > 0 && this.cuts[i - 1]!.cutS > cutS) i--;
+    this.cuts.splice(i, 0, { cutS, at, endOfTurn });
+  }
+
+  private nextCut(): void {
+    const cut = this.cuts.shift();
+    if (cut) this.endTurn(cut.endOfTurn, cut.at, cut.cutS);
   }
 
   private readonly onFlushed = (flushId: number | string): void => {
@@ -267,8 +289,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       t.latencyMs = Math.max(0, Math.round(this.options.clock.now() - p.speechEndedAt));
       this.emit('transcript', t);
     }
-    if (this.vadCuts.length > 0) {
-      this.nextVadTurn();
+    if (this.cuts.length > 0) {
+      this.nextCut();
     } else if (this.endingTurn) {
       // A VAD cut covered only the audio before it: words of the audio after it may still be on their way,
       // so the run's last turn needs its own flush before end_of_stream.
@@ -332,7 +354,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const orderly = error === null;
     // A turn waiting for its final when the socket died: emit what was heard rather than lose it.
     if (!orderly && this.pending && this.words.length > 0) {
-      this.vadCuts.length = 0;
+      this.cuts.length = 0;
       this.endingTurn = null;
       this.emitFinal();
     }

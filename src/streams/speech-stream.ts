@@ -172,9 +172,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.pump();
   }
 
-  /** End the current turn now: final out, keep streaming. */
+  /**
+   * End the current turn: final out, keep streaming. The turn ends after the audio pushed so far: audio still
+   * queued (the session connecting, a reconnect, a full socket) goes first, then the flush, cut exactly there,
+   * so a turn end that follows its audio in time (voice gate, mute, flush action) also follows it on the wire.
+   */
   flushTurn(endOfTurn: EndOfTurn = 'flush'): void {
-    this.active?.endTurn(endOfTurn);
+    this.queue.markAfterQueued(() => {
+      const run = this.active;
+      // Cut where the audio so far ends: words of audio sent after it (a burst) belong to the next turn.
+      run?.endTurn(endOfTurn, this.clock.now(), run.audioSeconds);
+    });
   }
 
   /** End the stream: last audio, final, end_of_stream, close. */

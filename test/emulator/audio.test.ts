@@ -30,6 +30,21 @@ describe('emulator: audio, steps and words', () => {
     assert.equal(c.messages[0]!.type, 'ready');
   });
 
+  it('keeps the bytes of every audio message only when asked (recordAudio)', async () => {
+    const audio = s16le(concat(silence(160, RATE), tone(240, RATE)));
+    let c = await fx.connect();
+    c.sendAudio(audio, FRAME_BYTES);
+    await c.waitForType('step', 5);
+    assert.deepEqual(fx.emulator.sessions[0]!.receivedAudio, [], 'not kept by default');
+    await fx.restart({ recordAudio: true });
+    c = await fx.connect();
+    c.sendAudio(audio, FRAME_BYTES);
+    await c.waitForType('step', 5);
+    const kept = fx.emulator.sessions[0]!.receivedAudio;
+    assert.equal(kept.length, 5);
+    assert.ok(Buffer.concat(kept).equals(audio), 'the bytes sent, in order');
+  });
+
   it('processes audio sent before ready, after ready', async () => {
     fx.emulator.setFaults({ connectDelayMs: 150 });
     const c = await fx.connect();
@@ -91,6 +106,16 @@ describe('emulator: audio, steps and words', () => {
     );
     const last = c.of('text')[3]!;
     assert.equal(last.start_s, Math.round((0.75 * 3.04 + 0.56) * 1000) / 1000);
+  });
+
+  it('a stream that starts quiet reports silence from its first step, then speech when it comes', async () => {
+    // A voice gate's pre-roll: half a second of quiet before the first word.
+    const c = await fx.connect();
+    c.sendAudio(s16le(concat(silence(560, RATE), tone(400, RATE))), FRAME_BYTES);
+    await c.waitForType('step', 12);
+    const twoSeconds = c.of('step').map((s) => s.vad.find((v) => v.horizon_s === 2)!.inactivity_prob);
+    for (const p of twoSeconds.slice(0, 7)) assert.ok(p > 0.9, `quiet step before any speech: ${p}`);
+    for (const p of twoSeconds.slice(7)) assert.ok(p < 0.1, `speech step ${p}`);
   });
 
   it('keeps inactivity low during speech and lets the 2 s horizon pass 0.9 after about 0.5 s of silence', async () => {

@@ -16,6 +16,8 @@ const TWO_UTTERANCES = speechPcm([
   { speechMs: 1200, silenceMs: 900 },
 ]);
 const KEY = 'gsk_codes_key_0123456789';
+/** Every chunk goes on the wire: one or two frames must open a session (the voice gate would hold them). */
+const ALWAYS = { sendAudio: 'always' } as const;
 
 function codes(caught: NodeMessage[]): (string | undefined)[] {
   return caught.map((m) => (m as { error?: { code?: string } }).error?.code);
@@ -32,7 +34,7 @@ describe('error codes (Catch node reads msg.error.code)', () => {
   });
 
   it('bad input, bad audio, a refused setting, no stream, the stream cap: one code each', async () => {
-    const run = await FlowRun.start({ url: emu.url, apiKey: KEY, props: { maxStreams: 1 } });
+    const run = await FlowRun.start({ url: emu.url, apiKey: KEY, props: { ...ALWAYS, maxStreams: 1 } });
     const expected: ErrorCode[] = [];
     const expect = (code: ErrorCode, msg: Record<string, unknown>): void => {
       expected.push(code);
@@ -57,7 +59,7 @@ describe('error codes (Catch node reads msg.error.code)', () => {
   });
 
   it('a refused key: KEY_REFUSED', async () => {
-    const run = await FlowRun.start({ url: emu.url, apiKey: 'gsk_wrong_key_0000000000' });
+    const run = await FlowRun.start({ url: emu.url, apiKey: 'gsk_wrong_key_0000000000', props: ALWAYS });
     run.audio('a', chunks(TWO_UTTERANCES, 80).slice(0, 2));
     await until('a caught error', () => run.caught.length > 0);
     assert.deepEqual(codes(run.caught), ['KEY_REFUSED']);
@@ -75,7 +77,7 @@ describe('error codes (Catch node reads msg.error.code)', () => {
     const saved = process.env.GRADIUM_API_KEY;
     delete process.env.GRADIUM_API_KEY;
     try {
-      const run = await FlowRun.start({ url: emu.url, apiKey: '' });
+      const run = await FlowRun.start({ url: emu.url, apiKey: '', props: ALWAYS });
       run.audio('a', chunks(TWO_UTTERANCES, 80).slice(0, 1));
       await until('a caught error', () => run.caught.length > 0);
       assert.deepEqual(codes(run.caught), ['NO_KEY']);

@@ -239,7 +239,8 @@ describe('gradium-stt node (Node-RED runtime + emulator)', function () {
   });
 
   it('refuses a stream past the cap with a clear error, and takes new ones once a stream ends', async () => {
-    const h = await SttHarness.start(emu.url, { maxStreams: 2 });
+    // Every chunk on the wire: three frames must open a stream (the voice gate holds a stream's first two).
+    const h = await SttHarness.start(emu.url, { maxStreams: 2, sendAudio: 'always' });
     h.audio('one', chunks(TWO_UTTERANCES, 80).slice(0, 3));
     h.audio('two', chunks(TWO_UTTERANCES, 80).slice(0, 3));
     h.send({ topic: 'three', payload: chunks(TWO_UTTERANCES, 80)[0] });

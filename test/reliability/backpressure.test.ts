@@ -77,7 +77,8 @@ describe('reliability: a server that stops reading (bounded memory)', function (
     const run = await FlowRun.start({
       url: emu.url,
       apiKey: KEY,
-      props: { bufferSeconds: 5, idleTimeout: 0, flushTimeout: 500 },
+      // Everything sent (no voice gate): the status then has no share sent beside "idle".
+      props: { bufferSeconds: 5, idleTimeout: 0, flushTimeout: 500, sendAudio: 'always' },
       testing: { maxBufferedBytes: 64 * 1024 },
     });
     await pushAudio(run, 'mic', 30);

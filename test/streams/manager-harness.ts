@@ -23,6 +23,11 @@ export const SETTINGS: StreamSettings = {
   idleTimeout: 3000,
   interim: true,
   bufferSeconds: 10,
+  // The manager's own default gate passes everything, whatever these say; tests of the gate give it one.
+  sendAudio: 'speech',
+  gateAggressiveness: 2,
+  gatePreRoll: 500,
+  gateHangover: 800,
 };
 
 export interface Recorded<P> {

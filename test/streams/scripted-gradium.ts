@@ -62,6 +62,8 @@ export class ScriptedSession extends TypedEmitter<SessionEvents> implements Spee
   /** Every audio frame the server read, in order (bytes). */
   readonly audio: Buffer[] = [];
   readonly flushes: number[] = [];
+  /** How many audio frames the server had read when each flush came. */
+  readonly flushesAfter: number[] = [];
   endOfStreamSent = false;
   closedBy: 'client' | 'server' | null = null;
   closed = false;
@@ -142,6 +144,7 @@ export class ScriptedSession extends TypedEmitter<SessionEvents> implements Spee
     if (!this.canSend) return null;
     const id = this.nextFlushId++;
     this.flushes.push(id);
+    this.flushesAfter.push(this.audio.length);
     if (this.behaviour.answerFlush) this.later(this.server.latencyMs, () => this.emitIfLive('flushed', id));
     return id;
   }

@@ -9,19 +9,19 @@ import { dbToGain, noiseEvent, rmsOf, seededRandom, type EventKind } from './noi
 import { BEDS, describeBed, loadUtterance, noiseBed, UTTERANCE_NAMES, type BedName } from './room';
 
 const RATE = 16000;
-const HOUR_S = 3600;
+export const HOUR_S = 3600;
 const FRAME = (RATE * 80) / 1000;
 /** Gradium bills about 3 credits per second of audio it receives. */
-const CREDITS_PER_S = 3;
+export const CREDITS_PER_S = 3;
 
-interface Placed {
+export interface Placed {
   start: number;
   x: Float32Array;
   speech: boolean;
   label: string;
 }
 
-function layout(seed: number): Placed[] {
+export function layout(seed: number): Placed[] {
   const rand = seededRandom(seed);
   const placed: Placed[] = [];
   const levels = [-24, -34, -40];
@@ -46,13 +46,18 @@ function layout(seed: number): Placed[] {
   return placed.sort((a, b) => a.start - b.start);
 }
 
-function runHour(bed: BedName, seed: number): void {
+/** The hour's samples (floats, 230 MB: a bed cut into pieces would have seams the detector hears) and what is where. */
+export function hourAudio(bed: BedName, seed: number): { x: Float32Array; placed: Placed[] } {
   const placed = layout(seed);
-  const gate = new VoiceGate('pcm_16000');
-  const passed = new Uint8Array((HOUR_S * 1000) / 80);
-  // The whole hour at once (230 MB of floats): a bed cut into pieces would have seams the detector hears.
   const x = noiseBed(bed, HOUR_S * RATE, RATE, seed);
   for (const p of placed) for (let i = 0; i < p.x.length; i++) x[p.start + i]! += p.x[i]!;
+  return { x, placed };
+}
+
+function runHour(bed: BedName, seed: number): void {
+  const { x, placed } = hourAudio(bed, seed);
+  const gate = new VoiceGate('pcm_16000');
+  const passed = new Uint8Array((HOUR_S * 1000) / 80);
   const data = Buffer.alloc(FRAME * 2);
   for (let f = 0; f < passed.length; f++) {
     // One Buffer reused for every frame: the gate copies what it holds.
@@ -86,7 +91,9 @@ async function main(): Promise<void> {
   for (const bed of Object.keys(BEDS) as BedName[]) runHour(bed, 2026);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
