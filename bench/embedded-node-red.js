@@ -12,14 +12,15 @@ const path = require('node:path');
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
- * @param {{flows: object[], settings?: object, waitForNode?: string}} options
+ * @param {{flows: object[], settings?: object, waitForNode?: string, packageRoot?: string}} options
+ *   packageRoot: the package to install (default this repository; bench --compare installs an older build)
  * @returns {Promise<{RED: any, userDir: string, stop(): Promise<void>}>}
  */
-async function startEmbeddedNodeRed({ flows, settings = {}, waitForNode }) {
+async function startEmbeddedNodeRed({ flows, settings = {}, waitForNode, packageRoot = REPO_ROOT }) {
   const RED = require('node-red');
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradium-bench-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(REPO_ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
+  fs.symlinkSync(packageRoot, path.join(userDir, 'node_modules', 'node-red-contrib-gradium'), 'dir');
   RED.init(http.createServer(), {
     userDir,
     flowFile: 'flows.json',

@@ -6,11 +6,11 @@
  */
 const WebSocket = require('ws');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
-const { summary, cpuMs, pacer, sleep } = require('./stats');
+const { summary, cpuMs, streamPacer, sleep } = require('./stats');
 
 const SETUP = JSON.stringify({ type: 'setup', model_name: 'default', input_format: 'pcm_16000', json_config: { language: 'en' } });
 
-async function run({ url, n, warmupS, measureS }) {
+async function run({ url, n, warmupS, measureS, burst = false }) {
   const cycle = speechCycle();
   const framesPerCycle = CYCLE_SAMPLES / FRAME_SAMPLES;
   const messages = Array.from({ length: framesPerCycle }, (_, f) =>
@@ -28,38 +28,42 @@ async function run({ url, n, warmupS, measureS }) {
     ws.on('close', () => closed++);
     return ws;
   };
-  const sockets = [];
   // Streams join over the first 60% of the warm-up, as in the node's run.
   const rampTicks = Math.floor((warmupS * 600) / 80);
   const startTick = Array.from({ length: n }, (_, i) => Math.floor((i * rampTicks) / n));
   const phase = Array.from({ length: n }, (_, i) => (i * 7) % framesPerCycle);
+  const sockets = new Array(n).fill(null);
   let sent = 0;
-  let k = 0;
   let measuring = false;
   const lags = [];
-  const pace = pacer(80, (lag) => {
-    if (measuring) lags.push(lag);
-    while (sockets.length < n && startTick[sockets.length] <= k) sockets.push(connect());
-    for (let i = 0; i < sockets.length; i++) {
-      const ws = sockets[i];
-      if (ws.readyState !== WebSocket.OPEN) continue;
+  const pace = streamPacer(
+    80,
+    n,
+    (i, k) => {
+      if (startTick[i] > k) return false;
+      const ws = (sockets[i] ??= connect());
+      if (ws.readyState !== WebSocket.OPEN) return true;
       ws.send(messages[(phase[i] + k) % framesPerCycle]);
       sent++;
-    }
-    k++;
-  });
+      return true;
+    },
+    (lag) => {
+      if (measuring) lags.push(lag);
+    },
+    { burst },
+  );
 
   await sleep(warmupS * 1000);
   process.send({ type: 'window', phase: 'start' });
   measuring = true;
   const cpu0 = cpuMs();
   const wall0 = performance.now();
-  const ticks0 = pace.ticks;
+  const ticks0 = pace.chunks;
   const sent0 = sent;
   await sleep(measureS * 1000);
   const cpu1 = cpuMs();
   const wall1 = performance.now();
-  const ticks1 = pace.ticks;
+  const ticks1 = pace.chunks;
   measuring = false;
   process.send({ type: 'window', phase: 'end' });
   const sendsInWindow = sent - sent0;
@@ -67,15 +71,16 @@ async function run({ url, n, warmupS, measureS }) {
   global.gc();
   const rssAfterGc = process.memoryUsage().rss;
 
-  for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"end_of_stream"}');
+  for (const ws of sockets) if (ws?.readyState === WebSocket.OPEN) ws.send('{"type":"end_of_stream"}');
   const deadline = Date.now() + 20000;
   while (closed < n && Date.now() < deadline) await sleep(100);
-  for (const ws of sockets) ws.terminate();
+  for (const ws of sockets) ws?.terminate();
 
   const audioS = ((ticks1 - ticks0) * 80) / 1000;
   return {
     n,
     chunkMs: 80,
+    injection: burst ? 'burst' : 'spread',
     windowS: (wall1 - wall0) / 1000,
     audioSecondsPerStream: audioS,
     cpuMs: cpu1 - cpu0,

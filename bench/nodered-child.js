@@ -1,14 +1,15 @@
 'use strict';
 /**
- * One benchmark scenario through a real Node-RED runtime (embedded API) in its own process: a gradium-stt
- * node wired to the emulator, three sink nodes on its outputs, and N real-time 16 kHz streams injected with
- * node.receive() from one shared timer. Reports CPU, pacing lag, latencies and memory to run.js over IPC.
+ * One benchmark scenario through a real Node-RED runtime (embedded API) in its own process: a target from
+ * targets.js (the gradium-stt node wired to the emulator, the floor node, or the drop node), and N real-time
+ * 16 kHz streams injected into it with node.receive() from one shared timer. Reports CPU, pacing lag,
+ * latencies and memory to run.js over IPC.
  */
 const path = require('node:path');
 const { probe, install, transcriptOut, frameCompleting } = require('./wire-probe');
 const { CYCLE_SAMPLES, FRAME_SAMPLES, speechCycle } = require('./synthetic-audio');
 const { roomLoop } = require('./room-audio');
-const { summary, cpuMs, pacer, sleep } = require('./stats');
+const { summary, cpuMs, streamPacer, sleep } = require('./stats');
 
 /** The emulator child accepts only this key. */
 const API_KEY = 'bench-key';
@@ -16,35 +17,15 @@ const API_KEY = 'bench-key';
 process.env.GRADIUM_API_KEY = API_KEY;
 install(); // before Node-RED loads the node, so its sockets carry the probe
 const { startEmbeddedNodeRed } = require('./embedded-node-red');
+const { TARGETS, flowOf } = require('./targets');
+const { startWindowProfile } = require('./window-profiler');
 
 
-/**
- * `sendAudio` set: the node has the voice gate's properties (speech: gated; always: everything sent), as a node
- * saved now; unset: as a node saved before the gate (everything sent).
- */
-function flow(url, maxStreams, sendAudio, idleTimeout = 3000) {
-  const gate = sendAudio ? { sendAudio, gateAggressiveness: 2, gatePreRoll: 500, gateHangover: 800 } : {};
-  return [
-    { id: 'tab', type: 'tab', label: 'bench' },
-    // No credential: the config node falls back to GRADIUM_API_KEY, set below for this process only.
-    { id: 'cfg', type: 'gradium-config', name: 'emulator', region: 'custom', endpoint: url },
-    {
-      id: 'stt', type: 'gradium-stt', z: 'tab', gradium: 'cfg', name: '', keyProperty: 'topic', maxStreams,
-      encoding: 'pcm', sampleRate: 16000, channels: 1, sampleFormat: 's16le', language: 'en', delayInFrames: 10,
-      model: 'default', jsonConfig: '', turnMode: 'vad', vadHorizon: 2, vadThreshold: 0.7, vadSteps: 3,
-      flushTimeout: 2000, finalGrace: 100, idleTimeout, interim: true, bufferSeconds: 10, ...gate,
-      wires: [['conn'], ['disc'], ['tx']],
-    },
-    { id: 'conn', type: 'bench-sink', z: 'tab', wires: [] },
-    { id: 'disc', type: 'bench-sink', z: 'tab', wires: [] },
-    { id: 'tx', type: 'bench-sink', z: 'tab', wires: [] },
-  ];
-}
-
-function startNodeRed(url, maxStreams, sendAudio, idleTimeout) {
+function startNodeRed(url, target, packageRoot, nodeOptions) {
   return startEmbeddedNodeRed({
-    flows: flow(url, maxStreams, sendAudio, idleTimeout),
-    waitForNode: 'tx',
+    packageRoot,
+    flows: flowOf(target, url, nodeOptions),
+    waitForNode: 'input',
     settings: {
       nodesDir: [path.join(__dirname, 'nodes')],
       logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
@@ -52,20 +33,25 @@ function startNodeRed(url, maxStreams, sendAudio, idleTimeout) {
   });
 }
 
-/** `audio`: 'room' plays bench/room-audio.js (speech 20 % of the time) instead of the synthetic speech cycle. */
-async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS, idleTimeout }) {
-  const { RED, stop } = await startNodeRed(url, 2000, sendAudio, idleTimeout);
-  const stt = RED.nodes.getNode('stt');
-  if (!stt) throw new Error('gradium-stt node did not start (is the package built?)');
+/**
+ * `sendAudio`, `idleTimeout`: settings of the gradium-stt node (targets.js); `audio`: 'room' plays
+ * bench/room-audio.js (speech 20 % of the time) instead of the synthetic speech cycle; `rampS`: how long the
+ * streams take to join (default 60 % of the warm-up).
+ */
+async function run({ url, n, chunkMs, warmupS, measureS, target = 'stt', packageRoot, profileFile, profileIntervalUs, profileHeap, burst = false, sendAudio, idleTimeout, audio, rampS }) {
+  const { RED, stop } = await startNodeRed(url, target, packageRoot, { sendAudio, idleTimeout });
+  const input = RED.nodes.getNode('input');
+  if (!input) throw new Error(`the ${target} node did not start (is the package built?)`);
   const counts = { connected: 0, disconnected: 0, finals: 0, interims: 0, droppedAudioMs: 0, reconnects: 0, errors: [] };
-  RED.nodes.getNode('conn').on('input', () => counts.connected++);
-  RED.nodes.getNode('disc').on('input', (msg) => {
+  RED.nodes.getNode('conn')?.on('input', () => counts.connected++);
+  RED.nodes.getNode('disc')?.on('input', (msg) => {
     counts.disconnected++;
+    if (typeof msg.payload !== 'object') return; // the floor node says only that its socket closed
     counts.droppedAudioMs += msg.payload.droppedAudioMs || 0;
     if (msg.payload.willReconnect) counts.reconnects++;
     if (msg.payload.reason !== 'stop' && counts.errors.length < 5) counts.errors.push(`${msg.payload.reason}: ${msg.payload.message}`);
   });
-  RED.nodes.getNode('tx').on('input', (msg) => {
+  RED.nodes.getNode('tx')?.on('input', (msg) => {
     if (msg.final) {
       counts.finals++;
       return;
@@ -84,7 +70,9 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS
   const cycle = room ? room.pcm : speechCycle();
   const cycleSamples = room ? room.samples : CYCLE_SAMPLES;
   const chunkSamples = (16000 * chunkMs) / 1000;
-  const chunksPerFrame = FRAME_SAMPLES / chunkSamples;
+  const { sends, message } = TARGETS[target];
+  // The chunk after which the target puts audio on the wire: every 80 ms frame, or every chunk.
+  const chunksPerSend = sends === 'frames' ? FRAME_SAMPLES / chunkSamples : 1;
   const keys = Array.from({ length: n }, (_, i) => `mic-${i}`);
   // Streams start at different places in the speech cycle, as real speakers do.
   const phase = keys.map((_, i) => ((i * (room ? 7919 : 7)) % (cycleSamples / FRAME_SAMPLES)) * FRAME_SAMPLES);
@@ -92,36 +80,44 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS
   const rampTicks = Math.floor(((rampS ?? warmupS * 0.6) * 1000) / chunkMs);
   const startTick = keys.map((_, i) => Math.floor((i * rampTicks) / n));
   const lags = [];
-  let k = 0;
-  const pace = pacer(chunkMs, (lag) => {
-    if (probe.measuring) lags.push(lag);
-    if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms at tick ${k}`);
-    for (let i = 0; i < n && startTick[i] <= k; i++) {
+  const pace = streamPacer(
+    chunkMs,
+    n,
+    (i, k) => {
+      if (startTick[i] > k) return false;
       const own = k - startTick[i];
       const at = ((phase[i] + own * chunkSamples) % cycleSamples) * 2;
-      const msg = { topic: keys[i], payload: cycle.subarray(at, at + chunkSamples * 2) };
-      const t = performance.now();
-      if (probe.measuring && (own + 1) % chunksPerFrame === 0) frameCompleting(keys[i], t);
+      const chunk = cycle.subarray(at, at + chunkSamples * 2);
+      const msg = message ? message(keys[i], chunk, own) : { topic: keys[i], payload: chunk };
+      if (probe.measuring && (own + 1) % chunksPerSend === 0) frameCompleting(keys[i], performance.now());
       probe.currentKey = keys[i];
-      stt.receive(msg);
+      input.receive(msg);
       probe.currentKey = null;
-    }
-    k++;
-  });
+      return true;
+    },
+    (lag) => {
+      if (probe.measuring) lags.push(lag);
+      if (process.env.BENCH_LAG_TRACE && lag > 40) console.log(`lag ${lag.toFixed(1)} ms`);
+    },
+    { burst },
+  );
 
   await sleep(warmupS * 1000);
+  const profiler = profileFile ? startWindowProfile(profileIntervalUs, profileHeap) : null;
+  await profiler?.started;
   process.send({ type: 'window', phase: 'start' });
   probe.measuring = true;
   const sends0 = probe.audioSends;
   const cpu0 = cpuMs();
-  const ticks0 = pace.ticks;
+  const ticks0 = pace.chunks;
   const wall0 = performance.now();
   await sleep(measureS * 1000);
   const cpu1 = cpuMs();
   const wall1 = performance.now();
-  const ticks1 = pace.ticks;
+  const ticks1 = pace.chunks;
   probe.measuring = false;
   process.send({ type: 'window', phase: 'end' });
+  await profiler?.stop(profileFile);
   const sendsInWindow = probe.audioSends - sends0;
   pace.stop();
   const rssLive = process.memoryUsage().rss;
@@ -131,16 +127,18 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS
 
   // End every stream as a flow would: action stop, then wait for each disconnected message. A gated key may
   // have no session open (its stop is then refused, NO_STREAM): wait for every session that opened to end.
-  for (const key of keys) stt.receive({ topic: key, action: 'stop' });
+  for (const key of keys) input.receive({ topic: key, action: 'stop' });
   const deadline = Date.now() + 30000;
   const ended = () => (sendAudio === 'speech' ? counts.disconnected >= counts.connected : counts.disconnected >= n);
-  while (!ended() && Date.now() < deadline) await sleep(100);
+  while (TARGETS[target].sessions && !ended() && Date.now() < deadline) await sleep(100);
   await sleep(200);
 
   const audioS = ((ticks1 - ticks0) * chunkMs) / 1000;
   const result = {
+    target,
     n,
     chunkMs,
+    injection: burst ? 'burst' : 'spread',
     windowS: (wall1 - wall0) / 1000,
     audioSecondsPerStream: audioS,
     cpuMs: cpu1 - cpu0,
@@ -153,7 +151,7 @@ async function run({ url, n, chunkMs, warmupS, measureS, sendAudio, audio, rampS
     unmatchedText: probe.unmatchedText,
     deferredSends: probe.deferredSends,
     sendsInWindow,
-    expectedSendsInWindow: (((ticks1 - ticks0) * chunkMs) / 80) * n,
+    expectedSendsInWindow: sends === 'none' ? 0 : ((ticks1 - ticks0) / chunksPerSend) * n,
     framesSent: probe.audioSends,
     rssBase,
     rssLive,

@@ -5,12 +5,104 @@ const path = require('node:path');
 
 const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
 
+function median(xs) {
+  const v = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+
+/** One run per N and chunk size: where a scenario ran several rounds, the round with the median CPU. */
+function representative(runs = []) {
+  const groups = new Map();
+  for (const r of runs) {
+    const k = `${r.n}/${r.chunkMs}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  return [...groups.values()].map((g) => [...g].sort((a, b) => a.cpuMsPerAudioSecondPerStream - b.cpuMsPerAudioSecondPerStream)[(g.length - 1) >> 1]);
+}
+
+const cpu = (r) => r?.cpuMsPerAudioSecondPerStream ?? null;
+
+/**
+ * Own cost of each `own` scenario and of the floor node: CPU per audio second per stream minus the drop run's
+ * in the same round (same N, chunk size, minutes apart at most); the ratio is taken per round, then the median.
+ */
+function ownCost(results, scenarios) {
+  const rows = [];
+  const drops = results.drop ?? [];
+  const keys = [...new Set(drops.map((r) => `${r.n}/${r.chunkMs}`))];
+  for (const k of keys) {
+    const [n, chunkMs] = k.split('/').map(Number);
+    const at = (kind) => (results[kind] ?? []).filter((r) => r.n === n && r.chunkMs === chunkMs);
+    const roundsOf = (kind) => new Map(at(kind).map((r) => [r.round ?? 0, r]));
+    const drop = roundsOf('drop');
+    const floor = roundsOf('floornode');
+    const floorOwn = [...floor].map(([i, r]) => (drop.has(i) ? cpu(r) - cpu(drop.get(i)) : null));
+    for (const sc of scenarios.filter((x) => x.own)) {
+      const mine = roundsOf(sc.kind);
+      if (mine.size === 0) continue;
+      const own = [];
+      const ratios = [];
+      for (const [i, r] of mine) {
+        if (!drop.has(i)) continue;
+        const o = cpu(r) - cpu(drop.get(i));
+        own.push(o);
+        if (floor.has(i)) ratios.push(o / (cpu(floor.get(i)) - cpu(drop.get(i))));
+      }
+      const rep = representative(at(sc.kind))[0];
+      rows.push({
+        kind: sc.kind, label: sc.label, n, chunkMs, rounds: mine.size,
+        dropCpu: median([...drop.values()].map(cpu)),
+        floorNodeCpu: median([...floor.values()].map(cpu)),
+        cpu: median([...mine.values()].map(cpu)),
+        floorNodeOwn: median(floorOwn),
+        own: median(own),
+        ratio: median(ratios),
+        ratios,
+        textLatency: rep?.textLatency ?? null,
+        keptUp: [...mine.values(), ...floor.values(), ...drop.values()].every((r) => r.keptUp),
+      });
+    }
+  }
+  return rows.sort((a, b) => a.n - b.n || a.chunkMs - b.chunkMs);
+}
+
+function ownTable(rows) {
+  const out = [
+    '| streams | chunk | scenario | drop CPU | floor node CPU | scenario CPU | floor node own | scenario own | own ÷ floor node own (per round) | text → msg p99 (ms) | real time |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
+  ];
+  for (const r of rows) {
+    out.push(
+      `| ${r.n} | ${r.chunkMs} ms | ${r.label} | ${f(r.dropCpu, 3)} | ${f(r.floorNodeCpu, 3)} | ${f(r.cpu, 3)} | ${f(r.floorNodeOwn, 3)} | ${f(r.own, 3)} ` +
+        `| **${f(r.ratio, 2)}×**${r.ratios.length > 1 ? ` (${r.ratios.map((x) => f(x, 2)).join(', ')})` : ''} | ${f(r.textLatency?.p99, 2)} | ${r.keptUp ? 'yes' : '**no**'} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+function floorNodeTable(results) {
+  const rows = [
+    '| streams | chunk | round | floor node CPU ms / audio s / stream | drop CPU | msg in → wire p50 / p99 (ms) | RSS / stream (KB) | frames received / sent | pacing lag p99 / max (ms) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of [...(results.floornode ?? [])].sort((a, b) => a.n - b.n || a.chunkMs - b.chunkMs || a.round - b.round)) {
+    const drop = (results.drop ?? []).find((d) => d.n === r.n && d.chunkMs === r.chunkMs && d.round === r.round);
+    rows.push(
+      `| ${r.n} | ${r.chunkMs} ms | ${(r.round ?? 0) + 1} | ${f(cpu(r), 3)} | ${f(cpu(drop), 3)} | ${f(r.wireLatency.p50, 3)} / ${f(r.wireLatency.p99, 3)} | ${f(r.rssPerStreamKB, 0)} ` +
+        `| ${r.emulator.audioMessages} / ${r.framesSent}${r.emulator.audioMessages === r.framesSent ? '' : ' ✗'} | ${f(r.lag.p99, 1)} / ${f(r.lag.max, 1)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
 function table(results) {
   const rows = [
     '| streams | chunk | node CPU ms / audio s / stream | floor CPU ms / audio s / stream | ratio | msg in → wire p50 / p99 (ms) | server text → msg out p50 / p99 (ms) | RSS / stream (KB) | emulator frames received / sent | pacing lag p99 / max (ms) | node core use | streams per free core (projected) | CPU pressure | real time |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
   ];
-  for (const r of [...results.node].sort((a, b) => a.n - b.n || a.chunkMs - b.chunkMs)) {
+  for (const r of representative(results.node).sort((a, b) => a.n - b.n || a.chunkMs - b.chunkMs)) {
     const floor = results.floor.find((x) => x.n === r.n);
     const ratio = floor ? r.cpuMsPerAudioSecondPerStream / floor.cpuMsPerAudioSecondPerStream : null;
     const frames = `${r.emulator.audioMessages} / ${r.framesSent}${r.emulator.audioMessages === r.framesSent ? '' : ' ✗'}`;
@@ -37,7 +129,7 @@ function floorTable(results) {
 }
 
 function projected(results, chunkMs) {
-  const runs = results.node.filter((r) => r.chunkMs === chunkMs && r.cpuMsPerAudioSecondPerStream);
+  const runs = representative(results.node).filter((r) => r.chunkMs === chunkMs && r.cpuMsPerAudioSecondPerStream);
   if (runs.length === 0) return null;
   const big = runs.reduce((a, b) => (b.n > a.n ? b : a));
   return 1000 / big.cpuMsPerAudioSecondPerStream;
@@ -53,7 +145,7 @@ function largestRealTime(results, chunkMs) {
 
 /** RSS after GC against N, least-squares slope over the runs with N >= 100, in KB per stream. */
 function marginalRssKB(runs) {
-  const pts = runs.filter((r) => r.n >= 100).map((r) => [r.n, r.rssAfterGc / 1024]);
+  const pts = representative(runs).filter((r) => r.n >= 100).map((r) => [r.n, r.rssAfterGc / 1024]);
   if (pts.length < 2) return null;
   const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
   const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
@@ -61,11 +153,38 @@ function marginalRssKB(runs) {
   return sxx === 0 ? null : pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx;
 }
 
+/** run.js --compare: the node at a git ref against the current build, paired round by round. */
+function compareTable(results, ref) {
+  const out = [
+    `| streams | chunk | CPU at ${ref} | CPU now | change (median of rounds) | per round (before → now) | text → msg p99 before / now (ms) |`,
+    '|---:|---:|---:|---:|---:|---|---:|',
+  ];
+  const keys = [...new Set(results.before.map((r) => `${r.n}/${r.chunkMs}`))];
+  for (const k of keys) {
+    const [n, chunkMs] = k.split('/').map(Number);
+    const at = (kind) => (results[kind] ?? []).filter((r) => r.n === n && r.chunkMs === chunkMs);
+    const now = new Map(at('node').map((r) => [r.round, r]));
+    const pairs = at('before').filter((b) => now.has(b.round)).map((b) => [b, now.get(b.round)]);
+    if (pairs.length === 0) continue;
+    const change = median(pairs.map(([b, a]) => cpu(a) - cpu(b)));
+    const before = median(pairs.map(([b]) => cpu(b)));
+    const p99 = (kind) => median(at(kind).map((r) => r.textLatency?.p99));
+    out.push(
+      `| ${n} | ${chunkMs} ms | ${f(before, 3)} | ${f(median(pairs.map(([, a]) => cpu(a))), 3)} | ${f(change, 3)} (${f((100 * change) / before, 0)} %) ` +
+        `| ${pairs.map(([b, a]) => `${f(cpu(b), 3)} → ${f(cpu(a), 3)}`).join(', ')} | ${f(p99('before'), 2)} / ${f(p99('node'), 2)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+const DEFAULT_SCENARIOS = [{ kind: 'node', label: 'gradium-stt', own: true }];
+
 function markdown(run) {
   const { results, machine } = run;
   const m = machine;
+  const own = ownCost(results, run.scenarios ?? DEFAULT_SCENARIOS);
   const lines = [
-    '# Benchmark: gradium-stt against the floor client',
+    '# Benchmark: gradium-stt against the floor node and the floor client',
     '',
     `Run ${run.started.toISOString()} (${f(run.durationS, 0)} s) by \`npm run bench\`.`,
     `Machine: ${m.cpus} × ${m.model}, ${f(m.memGB, 1)} GB, ${m.platform}; Node ${m.node}, Node-RED ${m.nodeRed}, ws ${m.ws}.`,
@@ -73,12 +192,37 @@ function markdown(run) {
       ? 'The Node-RED process and the floor client each ran alone on core 0 (`taskset`), the emulator on core 1.'
       : 'Processes were not pinned to cores (the machine is shared; see `--pin`). Node-RED\'s JavaScript runs on one thread, so its CPU per wall second is the share of one core it needs.',
     '',
+  ];
+  if (results.before?.length) {
+    const now = m.compare?.to ? `the node built at \`${m.compare.to}\` (${m.compare.toSha?.slice(0, 10)})` : 'the current build';
+    lines.push('## Before and after', '', `The node built at \`${m.compare?.ref}\` (${m.compare?.sha?.slice(0, 10)}) and ${now}, interleaved round by round (odd rounds in reverse order); CPU ms per second of audio per stream.`, '', compareTable(results, m.compare?.ref), '');
+  }
+  if (own.length) {
+    lines.push(
+      '## Own cost against the floor node',
+      '',
+      'The same N real-time streams, injected the same way into the same embedded Node-RED, go into three flows in turn: the',
+      'gradium-stt node; the *floor node* (`bench/nodes/bench-floor.js`: one socket per topic, a setup, then every input chunk',
+      'forwarded at once as a base64 `audio` message, nothing parsed); and a node that drops every message (*drop*: what the',
+      'injection and Node-RED\'s dispatch cost on their own). A node\'s *own* cost is its run\'s CPU minus the drop run\'s, in',
+      `ms per second of audio per stream; the ratio is taken in each of ${run.rounds ?? 1} interleaved round(s) (drop, floor node, node,`,
+      'minutes apart) and the median is shown, with each round\'s ratio in brackets. The floor node forwards every chunk (four',
+      'messages per 80 ms with 20 ms chunks); gradium-stt sends one per 80 ms frame.',
+      '',
+      ownTable(own),
+      '',
+    );
+  }
+  lines.push(
     '## Streams',
     '',
     'N concurrent real-time 16 kHz mono s16le streams of speech-shaped audio (1.6 s voiced, 1.2 s pause), each its own',
     'Gradium session on the emulator, injected with `node.receive()` from one shared timer into a gradium-stt node in an',
-    'embedded Node-RED. CPU is the whole Node-RED process (all threads) over the measurement window, divided by the',
-    'seconds of audio sent per stream and by N. The floor sends the same audio pre-framed as base64 `audio` messages every',
+    run.burst
+      ? 'embedded Node-RED, every stream\'s chunk in the same timer tick (`--burst`). CPU is the whole Node-RED process (all threads)'
+      : 'embedded Node-RED, the streams spread evenly over the chunk period in 5 ms slots as independent microphones are. CPU is the whole Node-RED process (all threads)',
+    'over the measurement window, divided by the',
+    'seconds of audio sent per stream and by N. The floor client sends the same audio pre-framed as base64 `audio` messages every',
     '80 ms with `ws` alone and does not parse what the server sends; its figure is the same for both chunk sizes.',
     `"Real time" means the pacing loop was less than ${run.maxLagMs} ms late at the 99th percentile (the maximum is shown: the machine is`,
     'shared, and one preemption is not a stream falling behind), every frame sent reached the emulator, nothing was dropped and no',
@@ -86,10 +230,11 @@ function markdown(run) {
     '"Streams per free core" is 1000 ms divided by the CPU ms one stream needs per second of audio at that N: what one idle',
     'core would carry at that cost per stream. "CPU pressure" is the share of the window in which some task on the machine waited for a',
     'CPU (Linux PSI): other work on this shared machine, where high, inflates lag and latency figures.',
+    (run.rounds ?? 1) > 1 ? `Where a scenario ran ${run.rounds} rounds, the round with the median CPU is shown.` : '',
     '',
     table(results),
     '',
-  ];
+  );
   for (const chunkMs of [20, 80]) {
     const { best, fellBehindAt } = largestRealTime(results, chunkMs);
     lines.push(
@@ -109,6 +254,7 @@ function markdown(run) {
         slopes.map((x) => `**${f(x.kb, 0)} KB** per stream (${x.chunkMs} ms chunks)`).join(', ') + '.',
     );
   }
+  if (results.floornode?.length) lines.push('', '### Floor node', '', floorNodeTable(results));
   lines.push('', '### Floor client', '', floorTable(results), '');
   if (results.audio) {
     lines.push('## Audio path alone', '', '| path | input samples / s (one core) | × real time |', '|---|---:|---:|');
@@ -126,12 +272,14 @@ function svg(results) {
   const right = 170;
   const top = 40;
   const bottom = 50;
-  const ns = [...new Set([...results.node, ...results.floor].map((r) => r.n))].sort((a, b) => a - b);
+  const ns = [...new Set([...results.node, ...results.floor, ...(results.floornode ?? [])].map((r) => r.n))].sort((a, b) => a - b);
   const series = [
-    { label: 'node, 20 ms chunks', color: '#c0392b', pts: results.node.filter((r) => r.chunkMs === 20) },
-    { label: 'node, 80 ms chunks', color: '#2471a3', pts: results.node.filter((r) => r.chunkMs === 80) },
+    { label: 'node, 20 ms chunks', color: '#c0392b', pts: representative(results.node).filter((r) => r.chunkMs === 20) },
+    { label: 'node, 80 ms chunks', color: '#2471a3', pts: representative(results.node).filter((r) => r.chunkMs === 80) },
+    { label: 'floor node, 20 ms', color: '#e59866', pts: representative(results.floornode).filter((r) => r.chunkMs === 20), dash: '3 3' },
+    { label: 'floor node, 80 ms', color: '#7fb3d5', pts: representative(results.floornode).filter((r) => r.chunkMs === 80), dash: '3 3' },
     { label: 'floor (ws alone)', color: '#7f8c8d', pts: results.floor, dash: '6 4' },
-  ];
+  ].filter((x) => x.pts.length > 0);
   const ymax = Math.max(0.5, ...series.flatMap((s) => s.pts.map((p) => p.cpuMsPerAudioSecondPerStream))) * 1.1;
   const x = (n) => left + (ns.length <= 1 ? 0 : (Math.log10(n) - Math.log10(ns[0])) / (Math.log10(ns[ns.length - 1]) - Math.log10(ns[0]))) * (W - left - right);
   const y = (v) => top + (1 - v / ymax) * (H - top - bottom);
@@ -166,7 +314,7 @@ function svg(results) {
     out.push(`<line x1="${W - right + 15}" x2="${W - right + 40}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     out.push(`<text x="${W - right + 46}" y="${ly + 4}">${s.label}</text>`);
   });
-  out.push(`<text x="${W - right + 15}" y="${top + 84}" fill="#555">open dot: fell behind</text>`);
+  out.push(`<text x="${W - right + 15}" y="${top + 14 + series.length * 20}" fill="#555">open dot: fell behind</text>`);
   out.push('</svg>', '');
   return out.join('\n');
 }
@@ -184,7 +332,7 @@ function writeReport(dir, base, run) {
   fs.writeFileSync(path.join(dir, `${base}.svg`), svg(run.results));
 }
 
-module.exports = { writeReport, largestRealTime };
+module.exports = { writeReport, largestRealTime, ownCost, representative };
 
 // `node bench/report.js bench/results/latest.json`: redraw the markdown and the chart from saved figures.
 if (require.main === module) {

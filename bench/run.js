@@ -1,13 +1,22 @@
 'use strict';
 /**
- * `npm run bench` (issue 7): the gradium-stt node in a real Node-RED against the floor client, N real-time
+ * `npm run bench` (issues 7, 14): the gradium-stt node in a real Node-RED against the floor client (ws alone)
+ * and against the floor node (a Node-RED node that only forwards audio), each Node-RED run beside a drop run
+ * (the same injection into a node that drops it) so the nodes' own costs can be compared; N real-time
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floor:100,audio,gate,tts   run only these scenarios (results go to bench/results/partial.*;
- *                                                 tts always to bench/results/tts-latest.*)
- *          --prof                               write --cpu-prof profiles of the node runs to $TMPDIR/gradium-bench-prof
- *          --quick                              shorter windows (a smoke run)
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts
+ *                                               run only these scenarios (results go to bench/results/partial.*;
+ *                                               gate and tts always to bench/results/gate-latest.*, tts-latest.*)
+ *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
+ *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
+ *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
+ *                                               with --heap also where the window's allocations come from
+ *          --compare REF[..REF2]                also run the node as built at git REF (kind `before`) beside the
+ *                                               current build (or REF2's) in every round: a cut's gain, same conditions
+ *          --burst                              every stream's chunk in one timer tick, not spread over the period
+ *          --quick                              shorter windows, one round (a smoke run)
  *          --pin                                node/floor on core 0 and the emulator on core 1 (taskset)
  */
 const fs = require('node:fs');
@@ -15,9 +24,25 @@ const os = require('node:os');
 const path = require('node:path');
 const { startChild, PIN } = require('./children');
 const { writeReport } = require('./report');
+const { buildRef } = require('./ref-build');
 
 const STREAMS = [1, 10, 100, 500, 1000];
 const CHUNKS_MS = [20, 80];
+/** Where the node's own cost is compared with the floor node's (each needs a drop run beside it). */
+const OWN_COST_STREAMS = [100, 500];
+/**
+ * What runs, in this order for each N and chunk size: `kind` names the rows (and --only), `script` the
+ * child process, `target` a flow of targets.js for the Node-RED runner, `options` (optional) the runner's
+ * parameters for that flow (e.g. `{ sendAudio: 'speech' }`, `{ audio: 'room' }`). The own-cost table compares every
+ * kind marked `own` with the floor node, each minus the drop run at the same N and chunk size. Adding a
+ * scenario (another node, another setting) is a target in targets.js and a line here.
+ */
+const SCENARIOS = [
+  { kind: 'floor', label: 'floor client', script: 'floor-child.js', streams: STREAMS, chunks: [80] },
+  { kind: 'drop', label: 'drop node', script: 'nodered-child.js', target: 'drop', streams: OWN_COST_STREAMS, chunks: CHUNKS_MS },
+  { kind: 'floornode', label: 'floor node', script: 'nodered-child.js', target: 'floor', streams: OWN_COST_STREAMS, chunks: CHUNKS_MS },
+  { kind: 'node', label: 'gradium-stt', script: 'nodered-child.js', target: 'stt', streams: STREAMS, chunks: CHUNKS_MS, own: true },
+];
 /** Checked when 1000 streams fall behind: the issue's target. */
 const TARGET_STREAMS = 800;
 /**
@@ -30,6 +55,20 @@ const args = process.argv.slice(2);
 const only = valueOf('--only')?.split(',');
 const quick = args.includes('--quick');
 const prof = args.includes('--prof');
+const profInterval = Number(valueOf('--prof-interval') ?? 100);
+// --compare A, or A..B to build the "now" side from git too (default: this worktree's build).
+const [compareRef, compareTo] = (valueOf('--compare') ?? '').split('..');
+const burst = args.includes('--burst');
+if (compareRef) {
+  // The same node as it was at REF, run just before the current one in every round.
+  SCENARIOS.splice(SCENARIOS.findIndex((sc) => sc.kind === 'node'), 0, {
+    ...SCENARIOS.find((sc) => sc.kind === 'node'),
+    kind: 'before',
+    label: `gradium-stt at ${compareRef}`,
+  });
+}
+/** The own-cost runs (drop, floor node, node) are repeated this many times, interleaved; medians are reported. */
+const rounds = Number(valueOf('--rounds') ?? (quick ? 1 : 2));
 const PROF_DIR = path.join(os.tmpdir(), 'gradium-bench-prof');
 
 function valueOf(flag) {
@@ -138,10 +177,11 @@ function keptUp(r) {
 function line(kind, r) {
   const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
   return (
-    `${kind.padEnd(5)} N=${String(r.n).padStart(4)} chunk=${r.chunkMs}ms  cpu ${f(r.cpuMsPerAudioSecondPerStream, 3)} ms/audio-s/stream` +
+    `${kind.padEnd(9)} N=${String(r.n).padStart(4)} chunk=${r.chunkMs}ms  cpu ${f(r.cpuMsPerAudioSecondPerStream, 3)} ms/audio-s/stream` +
     ` (core ${f(r.coreUtilisation * 100, 0)}%, emulator core ${f((r.emulatorCoreUtilisation ?? 0) * 100, 0)}%)` +
     `  lag p99 ${f(r.lag.p99, 1)} max ${f(r.lag.max, 1)} ms` +
-    (r.wireLatency ? `  wire p50/p99 ${f(r.wireLatency.p50, 3)}/${f(r.wireLatency.p99, 3)} ms  text p50/p99 ${f(r.textLatency.p50, 3)}/${f(r.textLatency.p99, 3)} ms` : '') +
+    (r.wireLatency?.p50 != null ? `  wire p50/p99 ${f(r.wireLatency.p50, 3)}/${f(r.wireLatency.p99, 3)} ms` : '') +
+    (r.textLatency?.p50 != null ? `  text p50/p99 ${f(r.textLatency.p50, 3)}/${f(r.textLatency.p99, 3)} ms` : '') +
     `  rss ${f(r.rssPerStreamKB, 0)} KB/stream  frames ${r.emulator.audioMessages}/${r.framesSent}  ${r.keptUp ? 'real time' : 'FELL BEHIND'}`
   );
 }
@@ -149,38 +189,52 @@ function line(kind, r) {
 async function main() {
   const started = new Date();
   const t0 = Date.now();
+  const refBuild = compareRef ? buildRef(compareRef) : null;
+  const toBuild = compareTo ? buildRef(compareTo) : null;
   const emulator = new EmulatorProcess();
   await emulator.start();
-  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
+  const nodeArgs = [];
   if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' '));
   if (prof) fs.mkdirSync(PROF_DIR, { recursive: true });
-  const results = { node: [], floor: [], audio: null };
+  const results = { audio: null };
+  for (const sc of SCENARIOS) results[sc.kind] = [];
+  const runOne = async (sc, n, chunkMs, round) => {
+    const params = {
+      n, chunkMs, target: sc.target, ...sc.options, burst, ...windows(n),
+      packageRoot: sc.kind === 'before' ? refBuild.dir : sc.kind === 'node' ? toBuild?.dir : undefined,
+    };
+    if (prof && sc.script === 'nodered-child.js') {
+      params.profileFile = path.join(PROF_DIR, `${sc.kind}-${n}-${chunkMs}ms-r${round}.cpuprofile`);
+      params.profileIntervalUs = profInterval;
+      params.profileHeap = args.includes('--heap');
+    }
+    const r = await scenario(emulator, sc.script, params, sc.script === 'nodered-child.js' ? nodeArgs : []);
+    r.kind = sc.kind;
+    r.round = round;
+    r.keptUp = keptUp(r);
+    results[sc.kind].push(r);
+    console.log(line(sc.kind, r));
+    return r;
+  };
   try {
     for (const n of STREAMS) {
-      if (wanted('floor', n, 80) && (!only || only.some((o) => o.startsWith('floor')))) {
-        const r = await scenario(emulator, 'floor-child.js', { n, ...windows(n) });
-        r.keptUp = keptUp(r);
-        results.floor.push(r);
-        console.log(line('floor', r));
-      }
       for (const chunkMs of CHUNKS_MS) {
-        if (!wanted('node', n, chunkMs) || (only && !only.some((o) => o.startsWith('node')))) continue;
-        const r = await scenario(emulator, 'nodered-child.js', { n, chunkMs, ...windows(n) }, nodeArgs);
-        r.keptUp = keptUp(r);
-        results.node.push(r);
-        console.log(line('node', r));
+        const due = SCENARIOS.filter((sc) => sc.streams.includes(n) && sc.chunks.includes(chunkMs) && wanted(sc.kind, n, chunkMs));
+        const repeat = OWN_COST_STREAMS.includes(n) ? rounds : 1;
+        for (let round = 0; round < repeat; round++) {
+          // The floor client does not depend on the chunk size or the own-cost comparison: once per N.
+          // Odd rounds run the scenarios in reverse order, so that neither side of a comparison always goes first.
+          const order = round % 2 ? [...due].reverse() : due;
+          for (const sc of order) if (sc.kind !== 'floor' || round === 0) await runOne(sc, n, chunkMs, round);
+        }
       }
     }
     if (!only) {
       // Where 1000 streams fall behind, check the target count too.
+      const sc = SCENARIOS.find((x) => x.kind === 'node');
       for (const chunkMs of CHUNKS_MS) {
         const big = results.node.find((r) => r.n === 1000 && r.chunkMs === chunkMs);
-        if (big && !big.keptUp) {
-          const r = await scenario(emulator, 'nodered-child.js', { n: TARGET_STREAMS, chunkMs, ...windows(TARGET_STREAMS) }, nodeArgs);
-          r.keptUp = keptUp(r);
-          results.node.push(r);
-          console.log(line('node', r));
-        }
+        if (big && !big.keptUp) await runOne(sc, TARGET_STREAMS, chunkMs, 0);
       }
     }
     if (!only || only.includes('audio')) {
@@ -192,7 +246,9 @@ async function main() {
     }
     // The voice gate through the node, on and off in the same run (bench/gate-bench.js, results/gate-latest.*).
     if (!only || only.includes('gate')) {
-      const runScenario = (params) => scenario(emulator, 'nodered-child.js', params, nodeArgs);
+      // Injected in one burst per chunk period, as when its figures (README, Cost) were measured; spread, the
+      // gate adds +0.18 ms per audio-second per stream instead of about 0 (run of 2026-12-02).
+      const runScenario = (params) => scenario(emulator, 'nodered-child.js', { burst: true, ...params }, nodeArgs);
       await require('./gate-bench').runGateBench({ runScenario, quick });
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
@@ -211,7 +267,9 @@ async function main() {
     pinned: PIN,
   };
   const base = only ? 'partial' : 'latest';
-  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, maxLagMs: MAX_LAG_MS });
+  const scenarios = SCENARIOS.map(({ kind, label, target, own }) => ({ kind, label, target, own: !!own }));
+  if (refBuild) machine.compare = { ref: compareRef, sha: refBuild.sha, to: compareTo, toSha: toBuild?.sha };
+  writeReport(path.join(__dirname, 'results'), base, { started, durationS: (Date.now() - t0) / 1000, machine, results, scenarios, rounds, burst, maxLagMs: MAX_LAG_MS });
   console.log(`\nwrote bench/results/${base}.md, .svg, .json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -62,6 +62,37 @@ function pacer(periodMs, tick) {
   };
 }
 
+/** Slot length when streams are spread over a chunk period. */
+const SLOT_MS = 5;
+
+/**
+ * N real-time streams, each given a chunk every `chunkMs`. Spread (the default) as independent microphones
+ * are: the period is cut into slots of about 5 ms and stream i is due in slot i % slots, so the node gets a
+ * steady trickle and the server answers in one. `burst` gives every stream its chunk in the same timer tick
+ * (the benchmark's load before issue 14: every answer then comes back in one burst, and a transcript waits
+ * behind it). Calls `each(i, k)` for stream i's chunk k; `each` returns false when stream i has not started
+ * yet (streams start in index order, so neither has any later one). `onLag(ms)` gets each tick's lateness.
+ */
+function streamPacer(chunkMs, n, each, onLag, { burst = false } = {}) {
+  const slots = burst ? 1 : Math.max(1, Math.round(chunkMs / SLOT_MS));
+  let t = 0;
+  const pace = pacer(chunkMs / slots, (lag) => {
+    onLag(lag);
+    const slot = t % slots;
+    const k = (t - slot) / slots;
+    for (let i = slot; i < n; i += slots) if (!each(i, k)) break;
+    t++;
+  });
+  return {
+    stop: () => pace.stop(),
+    slots,
+    /** Chunk periods elapsed (fractional between slots). */
+    get chunks() {
+      return pace.ticks / slots;
+    },
+  };
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { percentile, summary, cpuMs, pacer, sleep };
+module.exports = { percentile, summary, cpuMs, pacer, streamPacer, sleep };

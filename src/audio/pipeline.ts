@@ -36,6 +36,15 @@ function isRiffPrefix(bytes: Buffer, at: number): boolean {
 
 type OutputKind = 'pcm' | 'ulaw' | 'alaw' | 'opus';
 
+/** Shared empty buffers: never written (every write first grows the buffer into a new one). */
+const NO_BYTES = Buffer.alloc(0);
+const NO_SAMPLES = new Int16Array(0);
+
+/** Which sample layout a carried partial sample belongs to (built only when there is one). */
+function layoutOf(s: SampleSource): string {
+  return `${s.sampleFormat}/${s.channels}`;
+}
+
 function describeSource(s: SampleSource): string {
   return `${s.sampleFormat} ${s.channels === 1 ? 'mono' : `${s.channels} channels`} ${s.sampleRate} Hz`;
 }
@@ -55,13 +64,16 @@ export class AudioPipeline {
   private oggClock: OggPageClock | undefined;
   private samples = 0;
 
-  /** Decoded mono samples of the current chunk (reused, grown on demand). */
-  private mono = new Int16Array(4096);
+  /**
+   * Decoded mono samples of the current chunk (reused, grown on demand). Empty until a conversion needs it:
+   * audio already in the output format never does, and 8 KB per stream adds up over hundreds of streams.
+   */
+  private mono = NO_SAMPLES;
   /** G.711-encoded bytes of the current chunk when the output is G.711 (reused). */
-  private encoded = Buffer.alloc(0);
+  private encoded = NO_BYTES;
 
   /** Bytes of an incomplete sample frame, waiting for the next chunk. */
-  private carry = Buffer.alloc(0);
+  private carry = NO_BYTES;
   private carryLayout = '';
 
   private wav: WavFormat | undefined;
@@ -275,12 +287,11 @@ export class AudioPipeline {
     }
 
     const frameBytes = bytesPerSample(src.sampleFormat) * src.channels;
-    const layout = `${src.sampleFormat}/${src.channels}`;
     let at = start;
     if (this.carry.length > 0) {
-      if (layout !== this.carryLayout) {
+      if (layoutOf(src) !== this.carryLayout) {
         this.warnOnce('carry', `${this.carry.length} byte(s) of an incomplete sample were dropped when the sample layout changed`);
-        this.carry = Buffer.alloc(0);
+        this.carry = NO_BYTES;
       } else {
         const need = frameBytes - this.carry.length;
         if (end - at < need) {
@@ -288,7 +299,7 @@ export class AudioPipeline {
           return;
         }
         const joined = Buffer.concat([this.carry, bytes.subarray(at, at + need)]);
-        this.carry = Buffer.alloc(0);
+        this.carry = NO_BYTES;
         this.convert(joined, 0, 1, src, out);
         at += need;
       }
@@ -298,7 +309,7 @@ export class AudioPipeline {
     const tail = at + frames * frameBytes;
     if (tail < end) {
       this.carry = Buffer.from(bytes.subarray(tail, end));
-      this.carryLayout = layout;
+      this.carryLayout = layoutOf(src);
     }
   }
 
@@ -317,7 +328,7 @@ export class AudioPipeline {
         return;
       }
     }
-    if (this.mono.length < frames) this.mono = new Int16Array(Math.max(frames, this.mono.length * 2));
+    if (this.mono.length < frames) this.mono = new Int16Array(Math.max(frames, 4096, this.mono.length * 2));
     decodeToMono(bytes, start, frames, src.sampleFormat, src.channels, this.mono, 0);
     let samples: Int16Array = this.mono.subarray(0, frames);
     if (!sameRate) {

@@ -11,10 +11,12 @@ import {
   type InputFormat,
   type JsonConfig,
   type ReadyMessage,
+  type ServerMessage,
   type StepMessage,
   type TextMessage,
 } from './protocol';
 import { parseServerMessage, MAX_SERVER_FRAME_BYTES } from './server-message-parser';
+import { readFrequentMessage } from './frequent-messages';
 import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from './errors';
 import { TypedEmitter } from './typed-emitter';
 
@@ -203,12 +205,16 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
       this.emit('warning', 'ignored a binary frame from Gradium');
       return;
     }
-    const parsed = parseServerMessage(data.toString());
-    if (!parsed.ok) {
-      this.emit('warning', `ignored a malformed frame from Gradium (${parsed.reason})`);
-      return;
+    // Steps (one per 80 ms per session) and words take the fast path; what it does not read, the full parser.
+    let m: ServerMessage | undefined = Buffer.isBuffer(data) ? readFrequentMessage(data) : undefined;
+    if (!m) {
+      const parsed = parseServerMessage(data.toString());
+      if (!parsed.ok) {
+        this.emit('warning', `ignored a malformed frame from Gradium (${parsed.reason})`);
+        return;
+      }
+      m = parsed.message;
     }
-    const m = parsed.message;
     switch (m.type) {
       case 'ready':
         this.clearHandshakeTimer();

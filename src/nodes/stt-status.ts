@@ -9,6 +9,8 @@ import type { GradiumErrorCategory } from '../gradium/errors';
 type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 const THROTTLE_MS = 250;
+/** Distinct texts kept translated (stream counts, retry seconds): plenty, and bounded. */
+const MAX_TRANSLATIONS = 512;
 const NS = 'gradium-stt.status.';
 
 const ERROR_KEYS: Record<GradiumErrorCategory, string> = {
@@ -22,6 +24,11 @@ export class SttStatus {
   private manager: StreamManager<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private last = '';
+  /**
+   * Texts already translated, by key and number: i18next resolves plural forms on every call, which cost
+   * about 0.4 ms per status update with hundreds of streams (a tenth of a millisecond per stream-minute).
+   */
+  private readonly translations = new Map<string, string>();
   private readonly onChange = (): void => this.schedule();
 
   constructor(
@@ -62,24 +69,35 @@ export class SttStatus {
     if (!m) return;
     const s = m.summary();
     // What mute and the voice gate keep from Gradium, when they keep anything: "· 2 muted · 35 % sent".
-    const muted = s.nodeMuted ? ' · ' + this.t(NS + 'allMuted') : s.muted > 0 ? ' · ' + this.t(NS + 'mutedCount', { count: s.muted }) : '';
-    const share = s.sentShare === null ? '' : ' · ' + this.t(NS + 'sentShare', { percent: Math.round(s.sentShare * 100) });
+    const muted = s.nodeMuted ? ' · ' + this.translate(NS + 'allMuted') : s.muted > 0 ? ' · ' + this.translate(NS + 'mutedCount', 'count', s.muted) : '';
+    const share = s.sentShare === null ? '' : ' · ' + this.translate(NS + 'sentShare', 'percent', Math.round(s.sentShare * 100));
     if (s.blocked) {
-      this.set({ fill: 'red', shape: 'ring', text: this.t(NS + ERROR_KEYS[s.blocked.category]) });
+      this.set({ fill: 'red', shape: 'ring', text: this.translate(NS + ERROR_KEYS[s.blocked.category]) });
     } else if (s.streams === 0 && (s.nodeMuted || s.muted > 0)) {
-      this.set({ fill: 'blue', shape: 'ring', text: this.t(NS + 'muted') + (s.nodeMuted ? '' : ` (${s.muted})`) + share });
+      this.set({ fill: 'blue', shape: 'ring', text: this.translate(NS + 'muted') + (s.nodeMuted ? '' : ` (${s.muted})`) + share });
     } else if (s.streams === 0) {
-      this.set({ fill: 'grey', shape: 'ring', text: share ? this.t(NS + 'idle') + share : NS + 'idle' });
+      this.set({ fill: 'grey', shape: 'ring', text: share ? this.translate(NS + 'idle') + share : NS + 'idle' });
     } else if (s.open > 0) {
       const heard = s.lastHeard ? ' · ' + truncate(s.lastHeard, 40) : '';
-      this.set({ fill: 'green', shape: 'dot', text: this.t(NS + 'listening', { count: s.open }) + muted + share + heard });
+      this.set({ fill: 'green', shape: 'dot', text: this.translate(NS + 'listening', 'count', s.open) + muted + share + heard });
     } else if (s.backoff > 0) {
       // Whole seconds, rounded up: "retry in 0 s" would read as a retry that is not happening.
       const seconds = Math.max(1, Math.ceil((s.retryInMs ?? 0) / 1000));
-      this.set({ fill: 'yellow', shape: 'ring', text: this.t(NS + 'retry', { seconds }) });
+      this.set({ fill: 'yellow', shape: 'ring', text: this.translate(NS + 'retry', 'seconds', seconds) });
     } else {
       this.set({ fill: 'yellow', shape: 'ring', text: NS + 'connecting' });
     }
+  }
+
+  private translate(key: string, param?: string, value?: number): string {
+    const id = param === undefined ? key : `${key}|${param}|${value}`;
+    let text = this.translations.get(id);
+    if (text === undefined) {
+      text = param === undefined ? this.t(key) : this.t(key, { [param]: value! });
+      if (this.translations.size >= MAX_TRANSLATIONS) this.translations.clear();
+      this.translations.set(id, text);
+    }
+    return text;
   }
 
   private set(status: NodeStatus): void {

@@ -172,4 +172,43 @@ describe('GradiumSession against a misbehaving server', () => {
     s.close();
     assert.equal((await end).error, null);
   });
+
+  it('refuses malformed steps with a warning, reads valid ones in any spelling, and sends audio as a text frame', async () => {
+    const good = '{"type":"step","vad":[{"horizon_s":2,"inactivity_prob":0.25}],"step_idx":3,"step_duration_s":0.08,"total_duration_s":0.32}';
+    const received: { text: string; isBinary: boolean }[] = [];
+    wss.on('connection', (ws) => {
+      ws.on('message', (data, isBinary) => {
+        received.push({ text: data.toString(), isBinary });
+        if (received.length !== 2) return; // the setup, then one audio message
+        ws.send(good.replace('"horizon_s":2', '"horizon_s":"2"'));
+        ws.send(good.replace('"step_idx":3,', ''));
+        ws.send(good.slice(0, -1));
+        ws.send(good);
+        ws.send(JSON.stringify(JSON.parse(good), null, 1));
+        ws.send(JSON.stringify({ type: 'ready', request_id: 'r1', model_name: 'default', sample_rate: 24000, frame_size: 1920, delay_in_frames: 10, text_stream_names: [] }));
+      });
+    });
+    const s = session(url);
+    const warnings: string[] = [];
+    const steps: unknown[] = [];
+    s.on('warning', (w) => warnings.push(w));
+    s.on('step', (m) => steps.push(m));
+    const ready = new Promise((r) => s.on('ready', r));
+    const open = new Promise<void>((r) => wss.once('connection', (ws) => ws.once('message', () => r())));
+    s.connect();
+    await open;
+    assert.ok(s.sendAudio(Buffer.from([1, 0, 2, 0])));
+    await ready;
+    assert.deepEqual(warnings, [
+      'ignored a malformed frame from Gradium (malformed step)',
+      'ignored a malformed frame from Gradium (malformed step)',
+      `ignored a malformed frame from Gradium (not JSON: ${good.slice(0, 80)})`,
+    ]);
+    const expected = { type: 'step', vad: [{ horizon_s: 2, inactivity_prob: 0.25 }], step_idx: 3, step_duration_s: 0.08, total_duration_s: 0.32 };
+    assert.deepEqual(steps, [expected, expected]);
+    assert.deepEqual(received[1], { text: '{"type":"audio","audio":"AQACAA=="}', isBinary: false });
+    const end = closed(s);
+    s.close();
+    assert.equal((await end).error, null);
+  });
 });
