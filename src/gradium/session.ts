@@ -18,7 +18,7 @@ import {
 import { parseServerMessage, MAX_SERVER_FRAME_BYTES } from './server-message-parser';
 import { readFrequentMessage } from './frequent-messages';
 import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from './errors';
-import { TypedEmitter } from './typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 
 /** Lifecycle of a session, in order. A session is used once: `closed` is final. */
 export const SessionState = {

@@ -20,7 +20,7 @@ import { MAX_SERVER_FRAME_BYTES } from './server-message-parser';
 import { ttsErrorFromServerFrame } from './tts-errors';
 import { parseTtsServerMessage } from './tts-message-parser';
 import type { TtsJsonConfig, TtsOutputFormat, TtsReadyMessage } from './tts-protocol';
-import { TypedEmitter } from './typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 
 export const TtsSessionState = {
   IDLE: 'idle',

@@ -7,7 +7,7 @@
  *     idle | busy ──close()──▶ closed
  */
 import type { Clock } from '../common/clock';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import { SpeechError } from './errors';
 import { Playback, type SpeakingAction } from './playback';
 import type { RequestLimits } from './request-plan';

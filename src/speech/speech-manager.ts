@@ -4,7 +4,7 @@
  * for the status. Plain TypeScript: the Node-RED node only translates messages to these calls and back.
  */
 import { realClock, type Clock } from '../common/clock';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import { SpeechError } from './errors';
 import type { SpeakingAction } from './playback';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-plan';

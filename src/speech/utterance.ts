@@ -17,7 +17,7 @@ import { cancel, type Clock, type TimerHandle } from '../common/clock';
 import { GradiumError } from '../gradium/errors';
 import { splitAtWhitespace, spokenCharacters } from '../gradium/tts-text';
 import { TtsSession, type TtsSessionClose } from '../gradium/tts-session';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import { UtteranceAudio } from './audio-output';
 import { CodedError } from '../common/error-codes';
 import { SpeechError, speechErrorOf } from './errors';

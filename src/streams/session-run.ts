@@ -13,7 +13,7 @@ import type { GradiumError } from '../gradium/errors';
 import type { InputFormat, ReadyMessage, StepMessage, TextMessage } from '../gradium/protocol';
 import { sameFlushId } from '../gradium/protocol';
 import { TurnDetector } from '../gradium/turn-detector';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { normalizedText } from './normalized-text';

@@ -14,7 +14,7 @@ import type { AudioFrame } from '../audio/types';
 import type { InputFormat, ReadyMessage } from '../gradium/protocol';
 import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
 import { realClock, TimerSlot, type Clock } from '../common/clock';
 import type { ConnectedPayload, DisconnectReason, DisconnectedPayload, EndOfTurn, Transcript, Word } from './events';

@@ -10,7 +10,7 @@ import type { AudioFormat, AudioFrame } from '../audio/types';
 import type { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
-import { TypedEmitter } from '../gradium/typed-emitter';
+import { TypedEmitter } from '../common/typed-emitter';
 import { AdmissionGate } from './admission-gate';
 import { passThroughGate, type GateFactory } from './audio-gate';
 import type { BackoffOptions } from './backoff';

@@ -11,7 +11,7 @@
 import type { SessionEvents, SessionOptions } from '../../src/gradium/session';
 import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from '../../src/gradium/errors';
 import type { ReadyMessage, StepMessage } from '../../src/gradium/protocol';
-import { TypedEmitter } from '../../src/gradium/typed-emitter';
+import { TypedEmitter } from '../../src/common/typed-emitter';
 import type { SpeechTransport, TransportFactory } from '../../src/streams/transport';
 import type { ManualClock } from '../helpers/manual-clock';
 
