@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { STT_DEFAULTS } from '../../src/nodes/node-config';
+import { STT_DEFAULTS, TTS_DEFAULTS } from '../../src/nodes/node-config';
 import { REPO_ROOT, startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
 
 const SCRIPT = fs
@@ -42,6 +42,18 @@ function flow(endpoint: string): unknown[] {
       id: 'out1', type: 'debug', z: 'tab1', name: 'transcript', active: true, tosidebar: false, console: true,
       tostatus: false, targetType: 'jsonata', complete: '(final ? "final" : "interim") & ": " & payload', wires: [],
     },
+    {
+      id: 'inject2', type: 'inject', z: 'tab1', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '',
+      once: true, onceDelay: '0.5', topic: 'speaker', payload: 'Hello from a real server.', payloadType: 'str',
+      wires: [['tts1']],
+    },
+    { ...TTS_DEFAULTS, id: 'tts1', type: 'gradium-tts', z: 'tab1', gradium: 'cfg1', wires: [['out2'], []] },
+    {
+      id: 'out2', type: 'debug', z: 'tab1', name: 'spoken', active: true, tosidebar: false, console: true,
+      tostatus: false, targetType: 'jsonata',
+      complete: '"spoken: " & format.encoding & " " & $string(format.sampleRate) & " Hz, " & $string($count(words)) & " words"',
+      wires: [],
+    },
   ];
 }
 
@@ -69,21 +81,28 @@ describe(`package in a real Node-RED server (${process.env.NODE_RED_PATH ?? 'dev
     if (process.env.COMPAT_EXPECT_NODE) assert.ok(node[1]!.startsWith(process.env.COMPAT_EXPECT_NODE), node[1]);
   });
 
-  it('loads both node types with no load error', async () => {
+  const declared = Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes,
+  ).sort();
+
+  it('loads every node type of the package with no load error', async () => {
     const sets = await server!.packageNodeSets();
     const types = sets.flatMap((s) => s.types).sort();
-    assert.deepEqual(types, ['gradium-config', 'gradium-stt']);
+    assert.deepEqual(types, declared);
+    assert.ok(types.includes('gradium-stt') && types.includes('gradium-tts'), types.join(', '));
     for (const set of sets) {
       assert.equal(set.enabled, true, `${set.id} enabled`);
       assert.equal(set.err, undefined, `${set.id} load error: ${JSON.stringify(set.err)}`);
     }
     const warnings = server!.output.split('\n').filter((l) => /\[(warn|error)\].*node-red-contrib-gradium/.test(l));
     assert.deepEqual(warnings, []);
-    // The editor gets the HTML of both nodes.
+    // The editor gets the HTML of every node, and the script they load from the package's resources.
     const res = await server!.request('GET', '/nodes', undefined, { Accept: 'text/html' });
     assert.equal(res.status, 200);
-    assert.match(res.body, /registerType\(\s*['"]gradium-config['"]/);
-    assert.match(res.body, /registerType\(\s*['"]gradium-stt['"]/);
+    for (const type of declared) assert.match(res.body, new RegExp(`registerType\\(\\s*['"]${type}['"]`));
+    const resource = await server!.request('GET', '/resources/node-red-contrib-gradium/settings-validators.js');
+    assert.equal(resource.status, 200);
+    assert.match(resource.body, /GradiumSettings/);
   });
 
   it('transcribes the bundled sample against the emulator', async () => {
@@ -94,5 +113,10 @@ describe(`package in a real Node-RED server (${process.env.NODE_RED_PATH ?? 'dev
     assert.deepEqual(words(text).slice(0, 2), words(SCRIPT[0]!).slice(0, 2), `first final transcript: "${text}"`);
     const errors = server!.output.split('\n').filter((l) => /\[error\]/.test(l));
     assert.deepEqual(errors, []);
+  });
+
+  it('speaks a text against the emulator: a WAV file at 16 kHz with its words', async () => {
+    const line = await server!.waitForLine(/\[debug:spoken\] spoken: /, { timeoutMs: 60000, includePast: true });
+    assert.match(line, /spoken: wav 16000 Hz, 5 words/);
   });
 });
