@@ -262,7 +262,7 @@ async function main() {
     say(`| ${r.format} | ${r.n} | ${fmt(r.offMs, 4)} | ${fmt(r.onMs)} | **${fmt(r.addedMs)}** | ${fmt(r.ratio, 0)}× |`);
   }
   say();
-  say('Memory per gate, its pre-roll ring full (500 ms default = 7 frames of 80 ms, copied):');
+  say('Memory per gate, its pre-roll ring full (500 ms default = 7 frames of 80 ms, copied into one buffer):');
   say();
   say('| format | JS heap | Buffers (ring) | WebAssembly (fvad handle) | total |');
   say('|---|---:|---:|---:|---:|');

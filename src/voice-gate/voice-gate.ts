@@ -12,7 +12,8 @@
  *   reset(): open/hangover → closed ("closed", reason "reset"), the ring emptied
  *   close(): any state → released (the WebRTC VAD handle freed)
  *
- * While warming or closed, frames are copied into the pre-roll ring (the caller's Buffers are never kept) and
+ * While warming or closed, frames are copied into the pre-roll ring (pre-roll-ring.ts; the caller's Buffers are
+ * never kept) and
  * nothing is sent. Frames that fall out of the ring unsent are counted as kept back. The ring only ever holds
  * audio that was not sent, so a turn that opens soon after another one closed never repeats audio.
  *
@@ -25,6 +26,7 @@ import { describeValue } from '../common/describe-value';
 import { checkValue } from '../settings/spec';
 import { GATE_SPEC } from './gate-settings';
 import { checkGateable } from './gateable-format';
+import { PreRollRing } from './pre-roll-ring';
 import { SpeechDetector } from './speech-detector';
 import type { VadMode } from './webrtc-vad';
 
@@ -118,11 +120,7 @@ export class VoiceGate {
   private _state: GateState = 'warming';
 
   /** Copies of unsent frames, oldest first, covering at least preRollMs when full. */
-  private ring: AudioFrame[] = [];
-  /** Bytes in the ring. Every count is kept in bytes, exact over any length of stream, and read as ms. */
-  private ringBytes = 0;
-  /** A Buffer that fell out of the ring, reused for the next copy of the same size. */
-  private spare: Buffer | undefined;
+  private readonly ring: PreRollRing;
   /** Bytes without speech since the last speech frame, while the hang-over runs. */
   private silentBytes = 0;
   private options: VoiceGateOptions;
@@ -135,6 +133,7 @@ export class VoiceGate {
   private opens = 0;
   private speechFrames = 0;
   private lastSpeechEndBytes: number | undefined;
+  // Every count is kept in bytes, exact over any length of stream, and read as ms.
 
   /**
    * @param inputFormat the Gradium input_format of the frames (the audio pipeline's `inputFormat`); throws
@@ -147,6 +146,8 @@ export class VoiceGate {
     this.bytesPerSecond = format.bytesPerSecond;
     this.options = checked;
     this.applyLengths();
+    // Room for the pre-roll and the 80 ms frame that joins it before the oldest falls out.
+    this.ring = new PreRollRing(Math.ceil(this.preRollBytes + (FRAME_MS * this.bytesPerSecond) / 1000));
     this.detector = new SpeechDetector(format.input, checked.aggressiveness as VadMode);
   }
 
@@ -196,7 +197,7 @@ export class VoiceGate {
       passedMs: this.ms(this.passedBytes),
       passedFrames: this.passedFrames,
       keptBackMs: this.ms(this.keptBackBytes),
-      heldMs: this.ms(this.ringBytes),
+      heldMs: this.ms(this.ring.bytes),
       opens: this.opens,
       speechFrames: this.speechFrames,
     };
@@ -228,15 +229,12 @@ export class VoiceGate {
           return NOTHING;
         }
         this.setState('open');
-        const preRollMs = this.ms(this.ringBytes);
-        const frames = this.ring;
+        const held = this.ring.bytes;
+        const frames = this.ring.drain();
         frames.push(frame);
-        this.pass(frames, this.ringBytes + bytes);
-        this.ring = [];
-        this.ringBytes = 0;
-        this.spare = undefined;
+        this.pass(frames, held + bytes);
         this.opens++;
-        return { frames, event: { type: 'opened', preRollMs, atMs: this.ms(start) } };
+        return { frames, event: { type: 'opened', preRollMs: this.ms(held), atMs: this.ms(start) } };
       }
       case 'open':
         if (!speech) {
@@ -306,11 +304,8 @@ export class VoiceGate {
    */
   private trimRing(incoming: number): void {
     const reach = this.preRollBytes;
-    while (this.ring.length > 0 && (reach === 0 || this.ringBytes + incoming - this.ring[0]!.data.length >= reach)) {
-      const old = this.ring.shift()!;
-      this.ringBytes -= old.data.length;
-      this.keptBackBytes += old.data.length;
-      this.spare = old.data;
+    while (this.ring.frames > 0 && (reach === 0 || this.ring.bytes + incoming - this.ring.oldestBytes >= reach)) {
+      this.keptBackBytes += this.ring.dropOldest();
     }
   }
 
@@ -322,17 +317,10 @@ export class VoiceGate {
       return;
     }
     this.trimRing(size);
-    const copy = this.spare?.length === size ? this.spare : Buffer.allocUnsafeSlow(size);
-    this.spare = undefined;
-    frame.data.copy(copy);
-    this.ring.push({ data: copy, durationMs: frame.durationMs });
-    this.ringBytes += size;
+    this.ring.push(frame);
   }
 
   private dropRing(): void {
-    this.keptBackBytes += this.ringBytes;
-    this.ring = [];
-    this.ringBytes = 0;
-    this.spare = undefined;
+    this.keptBackBytes += this.ring.clear();
   }
 }
