@@ -2,13 +2,11 @@
  * The one place that sets the status of a gradium-stt node. Derived from the manager's summary on every
  * change, throttled so hundreds of streams producing words do not flood the editor.
  */
-import type { Node, NodeStatus } from 'node-red';
+import type { Node } from 'node-red';
 import type { StreamManager } from '../streams/stream-manager';
 import type { GradiumErrorCategory } from '../gradium/errors';
+import { ThrottledStatus, type Translate } from './throttled-status';
 
-type Translate = (key: string, params?: Record<string, string | number>) => string;
-
-const THROTTLE_MS = 250;
 /** Distinct texts kept translated (stream counts, retry seconds): plenty, and bounded. */
 const MAX_TRANSLATIONS = 512;
 const NS = 'gradium-stt.status.';
@@ -20,53 +18,22 @@ const ERROR_KEYS: Record<GradiumErrorCategory, string> = {
   transient: 'error.unreachable',
 };
 
-export class SttStatus {
-  private manager: StreamManager<unknown> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private last = '';
+export class SttStatus extends ThrottledStatus<StreamManager<unknown>> {
   /**
    * Texts already translated, by key and number: i18next resolves plural forms on every call, which cost
    * about 0.4 ms per status update with hundreds of streams (a tenth of a millisecond per stream-minute).
    */
   private readonly translations = new Map<string, string>();
-  private readonly onChange = (): void => this.schedule();
 
-  constructor(
-    private readonly node: Node,
-    private readonly t: Translate,
-  ) {
-    this.set({ fill: 'grey', shape: 'ring', text: NS + 'idle' });
+  constructor(node: Node, t: Translate) {
+    super(node, t, NS);
   }
 
-  attach<C>(manager: StreamManager<C>): void {
-    this.manager = manager as unknown as StreamManager<unknown>;
-    manager.on('changed', this.onChange);
+  override attach<C>(manager: StreamManager<C>): void {
+    super.attach(manager as unknown as StreamManager<unknown>);
   }
 
-  /** Node cannot run at all (bad configuration, no config node). */
-  fatal(kind: 'config' | 'noConfig'): void {
-    this.set({ fill: 'red', shape: 'ring', text: NS + 'error.' + kind });
-  }
-
-  detach(): void {
-    this.manager?.off('changed', this.onChange);
-    this.manager = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.node.status({});
-  }
-
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.refresh();
-    }, THROTTLE_MS);
-  }
-
-  private refresh(): void {
-    const m = this.manager;
-    if (!m) return;
+  protected refresh(m: StreamManager<unknown>): void {
     const s = m.summary();
     // What mute and the voice gate keep from Gradium, when they keep anything: "· 2 muted · 35 % sent".
     const muted = s.nodeMuted ? ' · ' + this.translate(NS + 'allMuted') : s.muted > 0 ? ' · ' + this.translate(NS + 'mutedCount', 'count', s.muted) : '';
@@ -98,13 +65,6 @@ export class SttStatus {
       this.translations.set(id, text);
     }
     return text;
-  }
-
-  private set(status: NodeStatus): void {
-    const key = `${status.fill}|${status.shape}|${status.text}`;
-    if (key === this.last) return;
-    this.last = key;
-    this.node.status(status);
   }
 }
 
