@@ -22,12 +22,6 @@ export const realClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Cancel a timer that may not be set. */
-export function cancel(clock: Clock, handle: TimerHandle | null): null {
-  if (handle !== null) clock.clearTimeout(handle);
-  return null;
-}
-
 /**
  * One named timer slot: at most one pending callback, re-armed or cancelled by its owner. Saves every user
  * of a clock the `if (timer) clearTimeout(timer); timer = null` dance.

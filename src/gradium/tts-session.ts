@@ -13,7 +13,7 @@
  */
 import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { cancel, realClock, type Clock, type TimerHandle } from '../common/clock';
+import { realClock, TimerSlot, type Clock } from '../common/clock';
 import { GradiumError, errorFromClose, errorFromHttpStatus } from './errors';
 import { CloseCode } from './protocol';
 import { MAX_SERVER_FRAME_BYTES } from './server-message-parser';
@@ -99,8 +99,8 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   private ws: WebSocket | null = null;
   private stateValue: TtsSessionState = S.IDLE;
   private readonly clock: Clock;
-  private responseTimer: TimerHandle | null = null;
-  private closeTimer: TimerHandle | null = null;
+  private readonly responseTimer: TimerSlot;
+  private readonly closeTimer: TimerSlot;
   private failure: GradiumError | null = null;
   private completed = false;
   private cancelled = false;
@@ -112,6 +112,8 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   constructor(private readonly options: TtsSessionOptions) {
     super();
     this.clock = options.clock ?? realClock;
+    this.responseTimer = new TimerSlot(this.clock);
+    this.closeTimer = new TimerSlot(this.clock);
   }
 
   get state(): TtsSessionState {
@@ -161,12 +163,8 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   }
 
   private armResponseTimer(): void {
-    this.responseTimer = cancel(this.clock, this.responseTimer);
     const ms = this.responseTimeoutMs;
-    this.responseTimer = this.clock.setTimeout(() => {
-      this.responseTimer = null;
-      this.fail(new GradiumError('timeout', `Gradium sent nothing for ${ms} ms.`, null, 'transient'));
-    }, ms);
+    this.responseTimer.set(() => this.fail(new GradiumError('timeout', `Gradium sent nothing for ${ms} ms.`, null, 'transient')), ms);
   }
 
   private readonly onOpen = (): void => {
@@ -214,7 +212,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
         break;
       case 'end_of_stream':
         this.completed = true;
-        this.responseTimer = cancel(this.clock, this.responseTimer);
+        this.responseTimer.cancel();
         this.setState(S.FINISHING);
         this.emit('end');
         // The server closes next; if it does not, do not wait for it long.
@@ -274,7 +272,7 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   }
 
   private closeSocket(ws: WebSocket, code: number): void {
-    this.responseTimer = cancel(this.clock, this.responseTimer);
+    this.responseTimer.cancel();
     if (ws.readyState === WebSocket.CONNECTING) {
       // ws throws on close() before the upgrade; terminate aborts the request instead.
       ws.terminate();
@@ -289,18 +287,14 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
   }
 
   private armCloseTimer(): void {
-    if (this.closeTimer) return;
-    this.closeTimer = this.clock.setTimeout(() => {
-      this.closeTimer = null;
-      this.ws?.terminate();
-    }, this.options.closeTimeoutMs ?? 2000);
+    this.closeTimer.setIfIdle(() => this.ws?.terminate(), this.options.closeTimeoutMs ?? 2000);
   }
 
   private finish(code: number, reason: string): void {
     if (this.stateValue === S.CLOSED) return;
     this.setState(S.CLOSED);
-    this.responseTimer = cancel(this.clock, this.responseTimer);
-    this.closeTimer = cancel(this.clock, this.closeTimer);
+    this.responseTimer.cancel();
+    this.closeTimer.cancel();
     const ws = this.ws;
     if (ws) {
       ws.off('open', this.onOpen);

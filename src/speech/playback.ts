@@ -8,7 +8,7 @@
  *     silent ──audio leaves──▶ speaking ──key idle, deadline + tail passed──▶ silent   (unmute: played|error)
  *                                 └──────────────stopNow()──────────────────▶ silent   (unmute: stop|closed)
  */
-import { cancel, type Clock, type TimerHandle } from '../common/clock';
+import { TimerSlot, type Clock } from '../common/clock';
 import type { SpeakingFigures } from './types';
 
 export type PlaybackState = 'silent' | 'speaking';
@@ -31,7 +31,7 @@ export class Playback {
   private stateValue: PlaybackState = 'silent';
   /** Clock time at which the audio that left so far should have finished playing. */
   private deadline = 0;
-  private timer: TimerHandle | null = null;
+  private readonly timer: TimerSlot;
   private figures: SpeakingFigures = emptyFigures();
   private endReason: EndReason = 'played';
   /** The utterance last counted in the figures (utterances run one at a time per key). */
@@ -40,7 +40,9 @@ export class Playback {
   constructor(
     private readonly clock: Clock,
     private readonly signal: (action: SpeakingAction, figures: SpeakingFigures) => void,
-  ) {}
+  ) {
+    this.timer = new TimerSlot(clock);
+  }
 
   get state(): PlaybackState {
     return this.stateValue;
@@ -79,12 +81,8 @@ export class Playback {
       this.figures = emptyFigures();
       return;
     }
-    this.clearTimer();
     const wait = Math.max(0, this.deadline + tailMs - this.clock.now());
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.end(this.endReason);
-    }, wait);
+    this.timer.set(() => this.end(this.endReason), wait);
   }
 
   noteDropped(count: number): void {
@@ -126,7 +124,7 @@ export class Playback {
   }
 
   private clearTimer(): void {
-    this.timer = cancel(this.clock, this.timer);
+    this.timer.cancel();
   }
 }
 

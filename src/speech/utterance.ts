@@ -13,7 +13,7 @@
  * node (always true for `file` delivery, which holds audio back until the end): a replay then cannot repeat
  * words the listener already heard. A refused key, an unknown voice or a refused setting is never retried.
  */
-import { cancel, type Clock, type TimerHandle } from '../common/clock';
+import { TimerSlot, type Clock } from '../common/clock';
 import { GradiumError } from '../gradium/errors';
 import { splitAtWhitespace, spokenCharacters } from '../gradium/tts-text';
 import { TtsSession, type TtsSessionClose } from '../gradium/tts-session';
@@ -90,7 +90,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   private index = 0;
   private attempt = 0;
   private session: TtsSession | null = null;
-  private retryTimer: TimerHandle | null = null;
+  private readonly retryTimer: TimerSlot;
   private startedAt = 0;
   private firstAudioMs: number | null = null;
   /** Stream chunks sent so far (the next seq), and whether the current request has sent any. */
@@ -100,6 +100,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
 
   constructor(private readonly options: UtteranceOptions) {
     super();
+    this.retryTimer = new TimerSlot(options.clock);
     this.requests = planRequests(options.text, options.limits);
     this.characters = spokenCharacters(options.text);
     this.audio = new UtteranceAudio(options.settings);
@@ -126,7 +127,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   /** Barge-in: close the socket now and emit nothing more of this utterance. */
   cancel(): void {
     if (this.isOver) return;
-    this.retryTimer = cancel(this.options.clock, this.retryTimer);
+    this.retryTimer.cancel();
     const session = this.session;
     this.session = null;
     this.setState(U.CANCELLED);
@@ -233,8 +234,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
       this.audio.discardRequest();
       this.setState(U.RETRYING);
       this.emit('warning', `${error.message} Retrying once.`);
-      this.retryTimer = this.options.clock.setTimeout(() => {
-        this.retryTimer = null;
+      this.retryTimer.set(() => {
         this.setState(U.SYNTHESIZING);
         this.openRequest();
       }, this.options.timing.retryDelayMs);
