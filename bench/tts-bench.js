@@ -70,21 +70,21 @@ function line(r) {
     `tts   keys=${String(r.n).padStart(2)} ${r.delivery.padEnd(6)} cpu ${f(r.cpuMsPerSpeechSecond, 3)} ms/speech-s` +
     ` (core ${f(r.coreUtilisation * 100, 0)}%)  first audio→first msg p50/p99 ${f(r.firstAudioToFirstOut.p50, 2)}/${f(r.firstAudioToFirstOut.p99, 2)} ms` +
     `  end→last msg p50/p99 ${f(r.endOfStreamToLastOut.p50, 2)}/${f(r.endOfStreamToLastOut.p99, 2)} ms` +
-    `  ${r.utterances} utterances, ${f(r.speechSeconds, 0)} s of speech, samples ${r.samplesOut}/${r.samplesSent}`
+    `  ${r.utterances} utterances, ${f(r.speechSeconds, 0)} s of speech, samples ${r.samplesOut}/${r.samplesSent}  rss ${f(r.rssPerKeyKB, 0)} KB/key`
   );
 }
 
 function markdown(results, machine, started) {
   const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
   const rows = [
-    '| keys at once | delivery | CPU ms per second of speech | first audio frame in → first msg out, p50 / p99 (ms) | end_of_stream in → last msg out, p50 / p99 (ms) | utterances | speech (s) | samples out / sent by the emulator | node core use |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| keys at once | delivery | CPU ms per second of speech | first audio frame in → first msg out, p50 / p99 (ms) | end_of_stream in → last msg out, p50 / p99 (ms) | utterances | speech (s) | samples out / sent by the emulator | node core use | RSS per speaking key (KB) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     rows.push(
       `| ${r.n} | ${r.delivery} | ${f(r.cpuMsPerSpeechSecond, 3)} | ${f(r.firstAudioToFirstOut.p50)} / ${f(r.firstAudioToFirstOut.p99)} | ` +
         `${f(r.endOfStreamToLastOut.p50)} / ${f(r.endOfStreamToLastOut.p99)} | ${r.utterances} | ${f(r.speechSeconds, 0)} | ` +
-        `${r.samplesOut} / ${r.samplesSent}${r.samplesOut === r.samplesSent ? '' : ' ✗'} | ${f(r.coreUtilisation * 100, 0)} % |`,
+        `${r.samplesOut} / ${r.samplesSent}${r.samplesOut === r.samplesSent ? '' : ' ✗'} | ${f(r.coreUtilisation * 100, 0)} % | ${f(r.rssPerKeyKB, 0)} |`,
     );
   }
   return [
@@ -95,6 +95,8 @@ function markdown(results, machine, started) {
     'each key speaks one utterance after another. For `stream` the first message out is the first chunk; for',
     '`file` it is the WAV, so the time that matters there is from the server\'s end_of_stream to the file.',
     'Times are taken in the node\'s process: from the frame arriving at its socket to the message reaching the next node.',
+    'RSS per speaking key: the process\'s growth from before the keys start to the end of the window, every key',
+    'mid-utterance, both after a full GC, divided by the keys (with one key it is mostly the process warming up).',
     '',
     rows.join('\n'),
     '',

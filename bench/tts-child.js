@@ -113,6 +113,8 @@ async function run({ url, n, delivery, warmupS, measureS }) {
     }
   }
   tts.on('call:error', () => undefined);
+  global.gc();
+  const rssBase = process.memoryUsage().rss;
   const speakers = Array.from({ length: n }, (_, k) => speaker(k));
 
   await sleep(warmupS * 1000);
@@ -125,6 +127,9 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   measuring = false;
   const cpu1 = cpuMs();
   const t1 = performance.now();
+  // Memory while every key is still speaking (mid-utterance, its audio held for file delivery), after a full GC.
+  global.gc();
+  const rssSpeaking = process.memoryUsage().rss;
   process.send({ type: 'window', phase: 'end' });
   stopping = true;
   await Promise.all(speakers);
@@ -156,6 +161,7 @@ async function run({ url, n, delivery, warmupS, measureS }) {
     firstAudioToFirstOut: summary(firstAudioToOut),
     endOfStreamToLastOut: summary(endToOut),
     rssMB: rss / 2 ** 20,
+    rssPerKeyKB: (rssSpeaking - rssBase) / 1024 / n,
   };
 }
 

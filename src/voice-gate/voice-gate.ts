@@ -13,8 +13,7 @@
  *   close(): any state → released (the WebRTC VAD handle freed)
  *
  * While warming or closed, frames are copied into the pre-roll ring (pre-roll-ring.ts; the caller's Buffers are
- * never kept) and
- * nothing is sent. Frames that fall out of the ring unsent are counted as kept back. The ring only ever holds
+ * never kept) and nothing is sent. Frames that fall out of the ring unsent are counted as kept back. The ring only ever holds
  * audio that was not sent, so a turn that opens soon after another one closed never repeats audio.
  *
  * Pure and synchronous: time is the audio's own clock (the bytes of each frame), there are no timers, and
@@ -121,6 +120,7 @@ export class VoiceGate {
 
   /** Copies of unsent frames, oldest first, covering at least preRollMs when full. */
   private readonly ring: PreRollRing;
+  // Every count below is kept in bytes, exact over any length of stream, and read as ms.
   /** Bytes without speech since the last speech frame, while the hang-over runs. */
   private silentBytes = 0;
   private options: VoiceGateOptions;
@@ -133,7 +133,6 @@ export class VoiceGate {
   private opens = 0;
   private speechFrames = 0;
   private lastSpeechEndBytes: number | undefined;
-  // Every count is kept in bytes, exact over any length of stream, and read as ms.
 
   /**
    * @param inputFormat the Gradium input_format of the frames (the audio pipeline's `inputFormat`); throws
