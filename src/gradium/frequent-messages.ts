@@ -48,9 +48,11 @@ const NINE = 0x39;
  */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-// The frame being read and the position in it. Module state instead of an object per frame: scanStep runs
+const EMPTY = Buffer.alloc(0);
+
+// The frame being read and the position in it. Module state instead of an object per frame: a read runs
 // to completion and never re-enters itself.
-let b: Buffer = Buffer.alloc(0);
+let b: Buffer = EMPTY;
 let end = 0;
 let at = 0;
 
@@ -181,5 +183,3 @@ export function readFrequentMessage(frame: Buffer): FrequentMessage | undefined 
   end = 0;
   return result;
 }
-
-const EMPTY = Buffer.alloc(0);

@@ -17,7 +17,7 @@ export interface StatusSource {
 }
 
 export abstract class ThrottledStatus<S extends StatusSource> {
-  protected source: S | null = null;
+  private source: S | null = null;
   private timer: NodeJS.Timeout | null = null;
   private last = '';
   private readonly onChange = (): void => this.schedule();

@@ -303,8 +303,11 @@ describe('gradium-tts node (Node-RED runtime + emulator)', function () {
       run.send({ settings: { format: 'ulaw', sampleRate: 16000 } });
       run.send({ settings: { format: 'wav', delivery: 'stream' } });
       run.send({ settings: 'fast' });
-      await run.waitCaught(6);
-      assert.deepEqual(run.caught.map((m) => m.error.code), Array(6).fill('SETTING_REFUSED'));
+      // Gradium's own name for speed reads the other way round, so it is not an alias (README).
+      run.send({ settings: { padding_bonus: 1 } });
+      await run.waitCaught(7);
+      assert.deepEqual(run.caught.map((m) => m.error.code), Array(7).fill('SETTING_REFUSED'));
+      assert.match(run.caught[6]!.error.message, /msg\.settings\.padding_bonus is not a setting/);
       assert.match(run.caught[0]!.error.message, /msg\.settings\.voise is not a setting.*accepted: voice, model/);
       assert.match(run.caught[1]!.error.message, /speed.*-4–4/);
       assert.match(run.caught[3]!.error.message, /8000 Hz only/);
