@@ -182,6 +182,12 @@ describe('gradium-tts editor in a real browser (Chromium)', function () {
       });
 
       it('opens the dialog translated, lists the voices through the account, and picking one fills the voice id', async () => {
+        // Every read of the voice list this dialog makes (the editor fires a config change after opening it).
+        let reads = 0;
+        const countRead = (r: { url(): string; method(): string }): void => {
+          if (r.method() === 'POST' && r.url().endsWith('/gradium/voices')) reads++;
+        };
+        page.on('request', countRead);
         await page.evaluate(() => {
           const w = globalThis as unknown as EditorWindow;
           w.RED.editor.edit(w.RED.nodes.node('tts1')!);
@@ -207,6 +213,10 @@ describe('gradium-tts editor in a real browser (Chromium)', function () {
         await page.locator('#node-input-voice').dispatchEvent('keyup');
         assert.equal(await page.locator('#gradium-tts-voice-list').inputValue(), '');
         assert.equal(await page.locator('#node-input-voice').inputValue(), 'my-own-clone-01');
+        // Read once: the config select settling on the same account asks nothing again, and the list shown stays.
+        page.off('request', countRead);
+        assert.equal(reads, 1);
+        assert.equal(await note.getAttribute('data-result'), 'ok');
         await page.locator('#node-dialog-cancel').click();
       });
 
