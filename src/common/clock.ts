@@ -3,7 +3,7 @@
  * (the stream layer's idle, backoff, pump retry, flush timeout, final grace, stall, circuit breaker and mute
  * timers; a TTS request's response timeout, the unmute after playback, a retry's pause) takes a Clock, so a
  * test can move time by hand (test/helpers/manual-clock.ts) instead of waiting. Production uses `realClock`.
- * In the bottom layer so that src/gradium, src/streams and src/speech share it.
+ * In the bottom layer so that src/gradium, src/streams and src/tts share it.
  */
 
 /** What setTimeout returned; only ever given back to the same clock's clearTimeout. */

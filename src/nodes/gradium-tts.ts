@@ -1,6 +1,6 @@
 /**
  * `gradium-tts`: translates between Node-RED messages and the speech layer. Input text becomes utterances
- * of a SpeechManager (per key, in order; keys in parallel), `msg.action: "stop"` a barge-in, `msg.settings`
+ * of a TtsManager (per key, in order; keys in parallel), `msg.action: "stop"` a barge-in, `msg.settings`
  * a settings change; the manager's events become audio on output 1, mute/unmute on output 2, the status,
  * and each input message's done() once its utterance has been spoken (or failed, or was stopped).
  */
@@ -9,8 +9,8 @@ import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import { parseUpdate } from '../settings/spec';
 import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
-import { SpeechManager, type SpeechManagerOptions } from '../speech/speech-manager';
-import type { AudioOut } from '../speech/types';
+import { TtsManager, type TtsManagerOptions } from '../tts/tts-manager';
+import type { AudioOut } from '../tts/types';
 import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsStatus } from './tts-status';
@@ -27,9 +27,9 @@ interface Pending {
 }
 
 /** Hidden setting `gradiumTtsTesting` (settings.js or the test helper): small request limits, short timeouts. */
-function testingOverrides(RED: NodeAPI): Partial<SpeechManagerOptions> {
+function testingOverrides(RED: NodeAPI): Partial<TtsManagerOptions> {
   const value = (RED.settings as unknown as Record<string, unknown>).gradiumTtsTesting;
-  return value && typeof value === 'object' ? (value as Partial<SpeechManagerOptions>) : {};
+  return value && typeof value === 'object' ? (value as Partial<TtsManagerOptions>) : {};
 }
 
 export = function register(RED: NodeAPI): void {
@@ -40,11 +40,11 @@ export = function register(RED: NodeAPI): void {
     const status = new TtsStatus(node, RED._.bind(RED));
 
     let props: TtsValues;
-    let manager: SpeechManager<Pending>;
+    let manager: TtsManager<Pending>;
     try {
       props = propsFromConfig(def);
       if (!config) throw new CodedError('NOT_CONFIGURED', 'gradium-tts has no gradium-config node selected.');
-      manager = new SpeechManager<Pending>({
+      manager = new TtsManager<Pending>({
         settings: speechSettingsOf(props),
         connection: () => config.ttsConnection(),
         ...testingOverrides(RED),

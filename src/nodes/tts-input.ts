@@ -6,7 +6,7 @@ import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import { parseProps } from '../settings/spec';
 import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
-import type { SpeechSettings } from '../speech/types';
+import type { TtsSettings } from '../tts/types';
 import type { GradiumTtsProps } from './node-config';
 
 /** Far beyond any answer a voice assistant speaks; split into requests of 1500 characters on the way. */
@@ -16,7 +16,7 @@ export function propsFromConfig(def: Partial<GradiumTtsProps>): TtsValues {
   return parseProps(TTS_SPEC, def as Record<string, unknown>);
 }
 
-export function speechSettingsOf(p: Pick<TtsValues, keyof SpeechSettings>): SpeechSettings {
+export function speechSettingsOf(p: Pick<TtsValues, keyof TtsSettings>): TtsSettings {
   return {
     voice: p.voice,
     model: p.model,

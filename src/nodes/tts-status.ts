@@ -4,7 +4,7 @@
  */
 import type { Node } from 'node-red';
 import type { ErrorCode } from '../common/error-codes';
-import type { SpeechManager } from '../speech/speech-manager';
+import type { TtsManager } from '../tts/tts-manager';
 import { ThrottledStatus, type Translate } from './throttled-status';
 
 const NS = 'gradium-tts.status.';
@@ -20,16 +20,16 @@ const ERROR_KEYS: Partial<Record<ErrorCode, string>> = {
   SETTING_REFUSED: 'error.config',
 };
 
-export class TtsStatus extends ThrottledStatus<SpeechManager<unknown>> {
+export class TtsStatus extends ThrottledStatus<TtsManager<unknown>> {
   constructor(node: Node, t: Translate) {
     super(node, t, NS);
   }
 
-  override attach<C>(manager: SpeechManager<C>): void {
-    super.attach(manager as unknown as SpeechManager<unknown>);
+  override attach<C>(manager: TtsManager<C>): void {
+    super.attach(manager as unknown as TtsManager<unknown>);
   }
 
-  protected refresh(m: SpeechManager<unknown>): void {
+  protected refresh(m: TtsManager<unknown>): void {
     const s = m.summary();
     const busy = Math.max(s.synthesizing, s.speaking);
     if (busy > 0) {

@@ -5,7 +5,7 @@
  * Reasons for the defaults: README, "gradium-tts".
  */
 import { TTS_PCM_RATES } from '../gradium/tts-protocol';
-import { DELIVERIES, OUTPUT_ENCODINGS } from '../speech/types';
+import { DELIVERIES, OUTPUT_ENCODINGS } from '../tts/types';
 import type { SettingsSpec, ValuesOf } from './spec';
 
 /** Emma, the voice Gradium's own clients and guides default to (docs/gradium-tts-protocol.md, "Voices"). */

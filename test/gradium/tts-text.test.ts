@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { breakSeconds, splitAtWhitespace, spokenCharacters, tokenize } from '../../src/gradium/tts-text';
-import { planRequests, estimatedSeconds } from '../../src/speech/request-plan';
+import { planRequests, estimatedSeconds } from '../../src/tts/request-plan';
 
 /** What the server makes of the pieces: joined with one space each. */
 const joined = (pieces: string[]): string => pieces.join(' ');

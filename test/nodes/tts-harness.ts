@@ -7,8 +7,8 @@ import type { Node, NodeMessage } from 'node-red';
 import configNode = require('../../src/nodes/gradium-config');
 import ttsNode = require('../../src/nodes/gradium-tts');
 import { TTS_DEFAULTS, type GradiumTtsProps } from '../../src/nodes/node-config';
-import type { SpeechManagerOptions } from '../../src/speech/speech-manager';
-import type { OutputFormat, SpeakingFigures, SpokenWord } from '../../src/speech/types';
+import type { TtsManagerOptions } from '../../src/tts/tts-manager';
+import type { OutputFormat, SpeakingFigures, SpokenWord } from '../../src/tts/types';
 import { until } from '../helpers/speech-audio';
 import { helper } from './stt-harness';
 
@@ -42,7 +42,7 @@ export interface TtsRunOptions {
   url: string;
   apiKey: string;
   props?: Partial<GradiumTtsProps>;
-  testing?: Partial<SpeechManagerOptions>;
+  testing?: Partial<TtsManagerOptions>;
   region?: string;
 }
 

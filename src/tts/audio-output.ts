@@ -8,7 +8,7 @@
 import { OggPageClock, OPUS_GRANULE_RATE } from '../audio/ogg-page-clock';
 import { wavFile } from '../audio/wav-writer';
 import { layoutOf, ttsPcmFormat, type TtsOutputFormat } from '../gradium/tts-protocol';
-import type { OutputEncoding, OutputFormat, SpeechSettings, SpokenWord } from './types';
+import type { OutputEncoding, OutputFormat, TtsSettings, SpokenWord } from './types';
 
 /** The output_format to ask Gradium for: raw PCM at the rate for `wav` (the header is written here). */
 export function gradiumFormatFor(encoding: OutputEncoding, sampleRate: number): TtsOutputFormat {
@@ -48,7 +48,7 @@ export class UtteranceAudio {
   private readonly committedWords: SpokenWord[] = [];
   private requestWords: SpokenWord[] = [];
 
-  constructor(settings: Pick<SpeechSettings, 'format' | 'sampleRate' | 'delivery'>) {
+  constructor(settings: Pick<TtsSettings, 'format' | 'sampleRate' | 'delivery'>) {
     this.gradiumFormat = gradiumFormatFor(settings.format, settings.sampleRate);
     const layout = layoutOf(this.gradiumFormat);
     this.fmt = { encoding: settings.format, sampleRate: layout.sampleRate, channels: 1 };

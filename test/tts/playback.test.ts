@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock } from '../helpers/manual-clock';
-import { Playback, type SpeakingAction } from '../../src/speech/playback';
-import type { SpeakingFigures } from '../../src/speech/types';
+import { Playback, type SpeakingAction } from '../../src/tts/playback';
+import type { SpeakingFigures } from '../../src/tts/types';
 
 describe('Playback: mute while the key is heard, unmute after it should have played', () => {
   let clock: ManualClock;

@@ -2,7 +2,7 @@
  * What the speech layer works with: the settings of an utterance, the audio it hands out, the figures of a
  * speaking period. Names match the node's settings (src/settings/tts-spec.ts) and its output messages.
  */
-import type { SpeechError } from './errors';
+import type { TtsError } from './errors';
 
 export const OUTPUT_ENCODINGS = ['wav', 'pcm', 'opus', 'ulaw', 'alaw'] as const;
 export type OutputEncoding = (typeof OUTPUT_ENCODINGS)[number];
@@ -10,7 +10,7 @@ export type OutputEncoding = (typeof OUTPUT_ENCODINGS)[number];
 export const DELIVERIES = ['file', 'stream'] as const;
 export type Delivery = (typeof DELIVERIES)[number];
 
-export interface SpeechSettings {
+export interface TtsSettings {
   /** Gradium voice_id. */
   voice: string;
   model: string;
@@ -75,6 +75,6 @@ export interface SpeakingFigures {
 /** How an utterance ended, for the node's done(). */
 export type UtteranceOutcome =
   | { status: 'spoken' }
-  | { status: 'failed'; error: SpeechError }
+  | { status: 'failed'; error: TtsError }
   | { status: 'stopped' }
   | { status: 'dropped'; reason: 'stop' | 'error' | 'closed' };

@@ -8,10 +8,10 @@
  */
 import type { Clock } from '../common/clock';
 import { TypedEmitter } from '../common/typed-emitter';
-import { SpeechError } from './errors';
+import { TtsError } from './errors';
 import { Playback, type SpeakingAction } from './playback';
 import type { RequestLimits } from './request-plan';
-import type { AudioOut, SpeakingFigures, SpeechSettings, UtteranceOutcome } from './types';
+import type { AudioOut, SpeakingFigures, TtsSettings, UtteranceOutcome } from './types';
 import { Utterance, type TtsConnection, type UtteranceTiming } from './utterance';
 
 export type SpeakerState = 'idle' | 'busy' | 'closed';
@@ -22,9 +22,9 @@ const TRANSITIONS: Record<SpeakerState, readonly SpeakerState[]> = {
   closed: [],
 };
 
-export interface SpeechJob<C> {
+export interface TtsJob<C> {
   text: string;
-  settings: SpeechSettings;
+  settings: TtsSettings;
   context: C;
 }
 
@@ -47,7 +47,7 @@ export type SpeakerEvents<C> = {
 };
 
 interface Running<C> {
-  job: SpeechJob<C>;
+  job: TtsJob<C>;
   utterance: Utterance;
   /** What the playback counts for this utterance (one object for all its pieces). */
   leaving: { firstAudioMs: number; characters: number };
@@ -55,11 +55,11 @@ interface Running<C> {
 
 export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   private stateValue: SpeakerState = 'idle';
-  private readonly queue: SpeechJob<C>[] = [];
+  private readonly queue: TtsJob<C>[] = [];
   private current: Running<C> | null = null;
   private readonly playback: Playback;
   /** msg.settings given with this key: they override the node's for this key only. */
-  overrides: Partial<SpeechSettings> = {};
+  overrides: Partial<TtsSettings> = {};
   /** The tail of the latest utterance, for the unmute after it. */
   private tailMs = 0;
 
@@ -89,10 +89,10 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     return this.stateValue === 'idle' && !this.speaking && Object.keys(this.overrides).length === 0;
   }
 
-  enqueue(job: SpeechJob<C>): void {
+  enqueue(job: TtsJob<C>): void {
     if (this.stateValue === 'closed') throw new Error('Speaker: enqueue after close');
     if (this.current && this.queue.length >= this.options.maxQueue) {
-      throw new SpeechError(
+      throw new TtsError(
         'QUEUE_FULL',
         `${this.options.maxQueue} utterances are already waiting for this key; send msg.action "stop" to clear them, or wait.`,
       );
@@ -174,7 +174,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     this.emit('changed');
   }
 
-  private onEnd(running: Running<C>, state: 'spoken' | 'failed' | 'cancelled', error: SpeechError | null): void {
+  private onEnd(running: Running<C>, state: 'spoken' | 'failed' | 'cancelled', error: TtsError | null): void {
     if (this.current !== running) return; // cancelled by stop/close, which reported it
     this.current = null;
     let outcome: UtteranceOutcome = { status: 'spoken' };
@@ -187,7 +187,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
         const count = this.queue.length;
         this.drop('error');
         this.playback.noteDropped(count);
-        reported = new SpeechError(
+        reported = new TtsError(
           error.code,
           `${error.message} ${count} queued utterance${count === 1 ? ' was' : 's were'} dropped.`,
           error.closeCode,

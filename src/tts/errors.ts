@@ -6,8 +6,8 @@
 import { CodedError, type ErrorCode } from '../common/error-codes';
 import type { GradiumError } from '../gradium/errors';
 
-export class SpeechError extends CodedError {
-  override readonly name = 'SpeechError';
+export class TtsError extends CodedError {
+  override readonly name = 'TtsError';
   constructor(
     code: ErrorCode,
     message: string,
@@ -20,6 +20,6 @@ export class SpeechError extends CodedError {
 }
 
 /** A Gradium failure of a request, in the speech layer's terms, with `detail` added to its message. */
-export function speechErrorOf(err: GradiumError, detail = ''): SpeechError {
-  return new SpeechError(err.code, err.message + detail, err.closeCode, !err.retryable);
+export function ttsErrorOf(err: GradiumError, detail = ''): TtsError {
+  return new TtsError(err.code, err.message + detail, err.closeCode, !err.retryable);
 }

@@ -20,9 +20,9 @@ import { TtsSession, type TtsSessionClose } from '../gradium/tts-session';
 import { TypedEmitter } from '../common/typed-emitter';
 import { UtteranceAudio } from './audio-output';
 import { CodedError } from '../common/error-codes';
-import { SpeechError, speechErrorOf } from './errors';
+import { TtsError, ttsErrorOf } from './errors';
 import { planRequests, type RequestLimits } from './request-plan';
-import type { AudioOut, SpeechSettings } from './types';
+import type { AudioOut, TtsSettings } from './types';
 
 export const UtteranceState = {
   PENDING: 'pending',
@@ -65,7 +65,7 @@ const MESSAGE_CHARS = 250;
 
 export interface UtteranceOptions {
   text: string;
-  settings: SpeechSettings;
+  settings: TtsSettings;
   connection: () => TtsConnection;
   clock: Clock;
   limits: RequestLimits;
@@ -79,7 +79,7 @@ export type UtteranceEvents = {
   audio: (out: AudioOut) => void;
   warning: (message: string) => void;
   /** Exactly once, last. */
-  end: (state: 'spoken' | 'failed' | 'cancelled', error: SpeechError | null) => void;
+  end: (state: 'spoken' | 'failed' | 'cancelled', error: TtsError | null) => void;
 };
 
 export class Utterance extends TypedEmitter<UtteranceEvents> {
@@ -154,7 +154,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
     } catch (err) {
       // No key or a bad endpoint: the config node's error carries its code (NO_KEY, BAD_ENDPOINT).
       const code = err instanceof CodedError ? err.code : 'NOT_CONFIGURED';
-      this.fail(new SpeechError(code, (err as Error).message));
+      this.fail(new TtsError(code, (err as Error).message));
       return;
     }
     const { settings, clock, timing } = this.options;
@@ -245,7 +245,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
         ? ' Not retried: part of the speech had already been sent.'
         : ' Retried once without success.'
       : '';
-    this.fail(speechErrorOf(error, detail));
+    this.fail(ttsErrorOf(error, detail));
   }
 
   private finish(): void {
@@ -262,7 +262,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
     this.removeAllListeners();
   }
 
-  private fail(error: SpeechError): void {
+  private fail(error: TtsError): void {
     if (this.isOver) return;
     const session = this.session;
     this.session = null;

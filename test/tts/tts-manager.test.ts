@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { SpeechError } from '../../src/speech/errors';
-import { SpeechManager, type SpeechManagerOptions } from '../../src/speech/speech-manager';
-import type { AudioOut, SpeakingFigures, SpeechSettings, UtteranceOutcome } from '../../src/speech/types';
+import { TtsError } from '../../src/tts/errors';
+import { TtsManager, type TtsManagerOptions } from '../../src/tts/tts-manager';
+import type { AudioOut, SpeakingFigures, TtsSettings, UtteranceOutcome } from '../../src/tts/types';
 import { until } from '../helpers/speech-audio';
 
 const KEY = 'speech-manager-key';
-const SETTINGS: SpeechSettings = {
+const SETTINGS: TtsSettings = {
   voice: 'YTpq7expH9539ERJ',
   model: 'default',
   format: 'pcm',
@@ -26,10 +26,10 @@ class Recorder {
   readonly speaking: { key: string; action: string; figures: SpeakingFigures; at: number }[] = [];
   readonly finished: { key: string; ctx: Ctx; outcome: UtteranceOutcome }[] = [];
   readonly warnings: string[] = [];
-  readonly manager: SpeechManager<Ctx>;
+  readonly manager: TtsManager<Ctx>;
 
-  constructor(emu: Emulator, settings: Partial<SpeechSettings> = {}, extra: Partial<SpeechManagerOptions> = {}) {
-    this.manager = new SpeechManager<Ctx>({
+  constructor(emu: Emulator, settings: Partial<TtsSettings> = {}, extra: Partial<TtsManagerOptions> = {}) {
+    this.manager = new TtsManager<Ctx>({
       settings: { ...SETTINGS, ...settings },
       connection: () => ({ url: emu.ttsUrl, apiKey: KEY }),
       timing: { retryDelayMs: 10 },
@@ -50,10 +50,10 @@ class Recorder {
   }
 }
 
-describe('SpeechManager against the emulator', () => {
+describe('TtsManager against the emulator', () => {
   let emu: Emulator;
   const recorders: Recorder[] = [];
-  const rec = (settings?: Partial<SpeechSettings>, extra?: Partial<SpeechManagerOptions>): Recorder => {
+  const rec = (settings?: Partial<TtsSettings>, extra?: Partial<TtsManagerOptions>): Recorder => {
     const r = new Recorder(emu, settings, extra);
     recorders.push(r);
     return r;
@@ -164,7 +164,7 @@ describe('SpeechManager against the emulator', () => {
     await stream.done(1);
     const outcome = stream.finished[0]!.outcome;
     assert.equal(outcome.status, 'failed');
-    const error = (outcome as { error: SpeechError }).error;
+    const error = (outcome as { error: TtsError }).error;
     assert.equal(error.code, 'UNREACHABLE');
     assert.match(error.message, /Not retried: part of the speech had already been sent/);
     assert.equal(stream.of('s').length, 3, 'the three chunks that left, and no final');
@@ -177,14 +177,14 @@ describe('SpeechManager against the emulator', () => {
   it('a refused key fails once, is not retried, and drops the key’s queue with the count in the error', async () => {
     const r = new Recorder(emu);
     recorders.push(r);
-    const bad = new SpeechManager<Ctx>({ settings: SETTINGS, connection: () => ({ url: emu.ttsUrl, apiKey: 'wrong' }) });
+    const bad = new TtsManager<Ctx>({ settings: SETTINGS, connection: () => ({ url: emu.ttsUrl, apiKey: 'wrong' }) });
     const finished: UtteranceOutcome[] = [];
     bad.on('finished', (_k, _c, o) => finished.push(o));
     bad.speak('k', 'one', { id: '1' });
     bad.speak('k', 'two', { id: '2' });
     bad.speak('k', 'three', { id: '3' });
     await until('all finished', () => finished.length === 3);
-    const failed = finished.find((o) => o.status === 'failed') as { error: SpeechError };
+    const failed = finished.find((o) => o.status === 'failed') as { error: TtsError };
     assert.equal(failed.error.code, 'KEY_REFUSED');
     assert.match(failed.error.message, /2 queued utterances were dropped/);
     assert.equal(finished.filter((o) => o.status === 'dropped').length, 2);
@@ -197,7 +197,7 @@ describe('SpeechManager against the emulator', () => {
     const r = rec({ voice: 'nobody-12345678' });
     r.manager.speak('k', 'hello', { id: 'v' });
     await r.done(1);
-    const error = (r.finished[0]!.outcome as { error: SpeechError }).error;
+    const error = (r.finished[0]!.outcome as { error: TtsError }).error;
     assert.equal(error.code, 'VOICE_UNKNOWN');
     assert.match(error.message, /nobody-12345678/);
     assert.equal(emu.ttsSessions.length, 1);
@@ -229,12 +229,12 @@ describe('SpeechManager against the emulator', () => {
     assert.equal(r.manager.settingsFor('kitchen').voice, 'dME3IWyZBvmh1n1q');
     assert.equal(r.manager.settingsFor('kitchen').speed, 1);
     assert.equal(r.manager.settingsFor('hall').voice, SETTINGS.voice);
-    assert.throws(() => r.manager.updateSettings({ format: 'wav' }), (e: SpeechError) => e.code === 'SETTING_REFUSED' && /delivery "file"/.test(e.message));
+    assert.throws(() => r.manager.updateSettings({ format: 'wav' }), (e: TtsError) => e.code === 'SETTING_REFUSED' && /delivery "file"/.test(e.message));
     assert.throws(() => r.manager.updateSettings({ format: 'ulaw', sampleRate: 16000 }), /8000 Hz only/);
     r.manager.updateSettings({ format: 'ulaw' }); // the node's 16000 does not get in the way
     assert.equal(r.manager.settingsFor('x').format, 'ulaw');
     r.manager.speak('q', 'one', { id: '1' });
     r.manager.speak('q', 'two', { id: '2' });
-    assert.throws(() => r.manager.speak('q', 'three', { id: '3' }), (e: SpeechError) => e.code === 'QUEUE_FULL');
+    assert.throws(() => r.manager.speak('q', 'three', { id: '3' }), (e: TtsError) => e.code === 'QUEUE_FULL');
   });
 });

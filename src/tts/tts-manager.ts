@@ -5,15 +5,15 @@
  */
 import { realClock, type Clock } from '../common/clock';
 import { TypedEmitter } from '../common/typed-emitter';
-import { SpeechError } from './errors';
+import { TtsError } from './errors';
 import type { SpeakingAction } from './playback';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-plan';
 import { Speaker } from './speaker';
-import type { AudioOut, SpeakingFigures, SpeechSettings, UtteranceOutcome } from './types';
+import type { AudioOut, SpeakingFigures, TtsSettings, UtteranceOutcome } from './types';
 import { DEFAULT_TIMING, type TtsConnection, type UtteranceTiming } from './utterance';
 
-export interface SpeechManagerOptions {
-  settings: SpeechSettings;
+export interface TtsManagerOptions {
+  settings: TtsSettings;
   connection: () => TtsConnection;
   clock?: Clock;
   limits?: Partial<RequestLimits>;
@@ -22,7 +22,7 @@ export interface SpeechManagerOptions {
   maxQueue?: number;
 }
 
-export type SpeechManagerEvents<C> = {
+export type TtsManagerEvents<C> = {
   audio: (key: string, out: AudioOut, context: C) => void;
   speaking: (key: string, action: SpeakingAction, figures: SpeakingFigures) => void;
   finished: (key: string, context: C, outcome: UtteranceOutcome) => void;
@@ -31,49 +31,49 @@ export type SpeechManagerEvents<C> = {
   changed: () => void;
 };
 
-export interface SpeechSummary {
+export interface TtsSummary {
   keys: number;
   synthesizing: number;
   speaking: number;
   queued: number;
   /** The latest failure, until an utterance is spoken again. */
-  lastError: SpeechError | null;
+  lastError: TtsError | null;
 }
 
 /** Settings whose value fixes the sample rate, whatever sampleRate says. */
-const FIXED_RATE: Partial<Record<SpeechSettings['format'], number>> = { ulaw: 8000, alaw: 8000, opus: 48000 };
+const FIXED_RATE: Partial<Record<TtsSettings['format'], number>> = { ulaw: 8000, alaw: 8000, opus: 48000 };
 
 /**
  * Settings that cannot go together, named in words. `explicit` holds what the caller set in this change, so
  * a sampleRate left over from the node's defaults does not make `format: "ulaw"` fail.
  */
-export function checkCombination(s: SpeechSettings, explicit: Partial<SpeechSettings> = s): void {
+export function checkCombination(s: TtsSettings, explicit: Partial<TtsSettings> = s): void {
   if (s.format === 'wav' && s.delivery === 'stream') {
-    throw new SpeechError(
+    throw new TtsError(
       'SETTING_REFUSED',
       'format "wav" needs delivery "file" (a WAV file holds a whole utterance); for streaming choose format "pcm", "opus", "ulaw" or "alaw".',
     );
   }
   const fixed = FIXED_RATE[s.format];
   if (fixed !== undefined && explicit.sampleRate !== undefined && explicit.sampleRate !== fixed) {
-    throw new SpeechError(
+    throw new TtsError(
       'SETTING_REFUSED',
       `sampleRate ${explicit.sampleRate} does not apply to format "${s.format}", which is ${fixed} Hz only; leave sampleRate out or choose "pcm" or "wav".`,
     );
   }
 }
 
-export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents<C>> {
+export class TtsManager<C = unknown> extends TypedEmitter<TtsManagerEvents<C>> {
   private readonly speakers = new Map<string, Speaker<C>>();
-  private settings: SpeechSettings;
+  private settings: TtsSettings;
   private readonly clock: Clock;
   private readonly limits: RequestLimits;
   private readonly timing: UtteranceTiming;
   private readonly maxQueue: number;
-  private lastError: SpeechError | null = null;
+  private lastError: TtsError | null = null;
   private closed = false;
 
-  constructor(private readonly options: SpeechManagerOptions) {
+  constructor(private readonly options: TtsManagerOptions) {
     super();
     // The node's saved sampleRate stays in the flow when the format does not use it: not a conflict.
     checkCombination(options.settings, {});
@@ -85,7 +85,7 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
   }
 
   /** The settings an utterance for `key` would use now. */
-  settingsFor(key: string): SpeechSettings {
+  settingsFor(key: string): TtsSettings {
     return { ...this.settings, ...this.speakers.get(key)?.overrides };
   }
 
@@ -93,7 +93,7 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
    * Change settings: for one key (its later utterances) or, with no key, for the node (every key that has
    * not set the same setting itself). Refused as a whole when the result cannot work.
    */
-  updateSettings(update: Partial<SpeechSettings>, key?: string): void {
+  updateSettings(update: Partial<TtsSettings>, key?: string): void {
     if (key === undefined) {
       const next = { ...this.settings, ...update };
       checkCombination(next, update);
@@ -106,9 +106,9 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
     speaker.overrides = overrides;
   }
 
-  /** Queue `text` for `key`. Throws SpeechError (QUEUE_FULL, SETTING_REFUSED) when it cannot be taken. */
+  /** Queue `text` for `key`. Throws TtsError (QUEUE_FULL, SETTING_REFUSED) when it cannot be taken. */
   speak(key: string, text: string, context: C): void {
-    if (this.closed) throw new Error('SpeechManager: speak after closeAll');
+    if (this.closed) throw new Error('TtsManager: speak after closeAll');
     const settings = this.settingsFor(key);
     checkCombination(settings, {});
     this.speakerFor(key).enqueue({ text, settings, context });
@@ -131,7 +131,7 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
     this.emit('changed');
   }
 
-  summary(): SpeechSummary {
+  summary(): TtsSummary {
     let synthesizing = 0;
     let speaking = 0;
     let queued = 0;
@@ -160,7 +160,7 @@ export class SpeechManager<C = unknown> extends TypedEmitter<SpeechManagerEvents
       if (action === 'unmute') this.forgetIfDone(key, s);
     });
     s.on('finished', (context, outcome) => {
-      if (outcome.status === 'failed' && outcome.error instanceof SpeechError) this.lastError = outcome.error;
+      if (outcome.status === 'failed' && outcome.error instanceof TtsError) this.lastError = outcome.error;
       else if (outcome.status === 'spoken') this.lastError = null;
       this.emit('finished', key, context, outcome);
     });
