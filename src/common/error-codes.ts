@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STREAM_CAP: 'a new stream was refused because the node already runs its maximum number of streams',
   NO_STREAM: 'an action named a stream that is not open',
   QUEUE_FULL: 'a text to speak was refused because its key already has the most utterances waiting',
+  // Phone calls (media streams)
+  BAD_MEDIA_EVENT: 'a phone media-stream event was not understood: not JSON, unknown event, no stream id, bad base64, media before start',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
