@@ -15,6 +15,7 @@ import { StreamManager, type StreamManagerOptions } from '../streams/stream-mana
 import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
+import { SttMediaStream } from './stt-media-stream';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
@@ -88,8 +89,19 @@ export = function register(RED: NodeAPI): void {
       return Object.assign(out, extra) as NodeMessage;
     }
 
+    // Phone calls: media-stream events from a websocket in node (stt-media-stream.ts).
+    const calls = new SttMediaStream({
+      manager,
+      nodeFormat: formatOf(props),
+      encoding: props.encoding,
+      sendTranscriptOutput: (key, ctx, extra) => node.send([null, null, outMessage(key, ctx, extra)]),
+      warn: (message) => node.warn(message),
+    });
+
     manager.on('connected', (key, payload, ctx) => node.send([outMessage(key, ctx, { payload }), null, null]));
-    manager.on('disconnected', (key, payload, ctx) => node.send([null, outMessage(key, ctx, { payload }), null]));
+    manager.on('disconnected', (key, payload, ctx) =>
+      node.send([null, outMessage(key, ctx, { payload: calls.disconnected(key, payload) }), null]),
+    );
     manager.on('transcript', (key, t, ctx) =>
       node.send([null, null, outMessage(key, ctx, { payload: t.text, final: t.final, transcript: t })]),
     );
@@ -153,6 +165,11 @@ export = function register(RED: NodeAPI): void {
           done();
           return;
         }
+        if (calls.claims(m)) {
+          calls.handle(msg, named);
+          done();
+          return;
+        }
         const action = actionOf(m);
         // Checked before anything changes: a bad muteMs leaves the mute state as it was.
         const muteMs = muteMsOf(m.muteMs, action);
@@ -184,6 +201,7 @@ export = function register(RED: NodeAPI): void {
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {
           status.detach();
+          calls.close();
           manager.removeAllListeners();
           done();
         },

@@ -13,6 +13,7 @@ import { TtsManager, type TtsManagerOptions } from '../tts/tts-manager';
 import type { AudioOut } from '../tts/types';
 import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
+import { TtsMediaStream } from './tts-media-stream';
 import { TtsStatus } from './tts-status';
 
 type TtsDef = NodeDef & GradiumTtsProps;
@@ -79,9 +80,34 @@ export = function register(RED: NodeAPI): void {
       return msg as NodeMessage;
     }
 
-    manager.on('audio', (key, out, pending) => node.send([audioMessage(key, pending, out), null]));
-    manager.on('speaking', (key, action, figures) => node.send([null, { topic: key, action, payload: figures } as NodeMessage]));
-    manager.on('finished', (_key, pending, outcome) => {
+    // Phone calls (delivery media-stream): tts-media-stream.ts makes the provider's events.
+    const calls = new TtsMediaStream<Pending>(manager, (key) => manager.settingsFor(key));
+    /** Output 1 messages carrying one call event each, with the properties of `source` (its `_session`). */
+    function eventMessages(key: string, source: NodeMessageInFlow, events: readonly object[]): NodeMessage[] {
+      const base: Record<string, unknown> = {};
+      const from = source as Record<string, unknown>;
+      for (const k of Object.keys(from)) if (!CONTROL_PROPS.has(k)) base[k] = from[k];
+      base.topic = key;
+      return events.map((payload) => ({ ...base, payload }) as NodeMessage);
+    }
+
+    manager.on('audio', (key, out, pending) => {
+      if (calls.delivers(key)) {
+        const events = calls.audio(key, out);
+        if (events.length > 0) node.send([eventMessages(key, pending.msg, events), null]);
+        return;
+      }
+      node.send([audioMessage(key, pending, out), null]);
+    });
+    manager.on('speaking', (key, action, figures) => {
+      if (action === 'unmute') calls.unmuted(key);
+      node.send([null, { topic: key, action, payload: figures } as NodeMessage]);
+    });
+    manager.on('finished', (key, pending, outcome) => {
+      if (outcome.status === 'failed' && calls.delivers(key)) {
+        const events = calls.failed(key);
+        if (events.length > 0) node.send([eventMessages(key, pending.msg, events), null]);
+      }
       if (outcome.status === 'failed') pending.done(outcome.error);
       else pending.done();
     });
@@ -106,6 +132,11 @@ export = function register(RED: NodeAPI): void {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         const key = keyOf(msg);
+        if (calls.claims(m)) {
+          calls.handle(msg, key === '' ? undefined : key);
+          done();
+          return;
+        }
         const action = m.action;
         if (action !== undefined && action !== null && action !== '' && action !== 'stop') {
           throw new CodedError('BAD_INPUT', `msg.action: got ${describeValue(action)}; expected "stop" (or no action to speak msg.payload).`);
@@ -115,6 +146,9 @@ export = function register(RED: NodeAPI): void {
           manager.updateSettings(update, rawKey(msg) === undefined ? undefined : key);
         }
         if (action === 'stop') {
+          // Barge-in on a call: the provider drops what it has not played yet, before anything else.
+          const clear = calls.delivers(key) ? calls.clear(key) : undefined;
+          if (clear) node.send([eventMessages(key, msg, [clear]), null]);
           manager.stop(key);
           done();
           return;
@@ -132,6 +166,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
       manager.closeAll();
+      calls.close();
       status.detach();
       manager.removeAllListeners();
       done();

@@ -13,4 +13,4 @@ export {
   type InboundEvent,
 } from './inbound-event';
 export { InboundCall, InboundCalls, type CallInfo, type CallStep } from './inbound-calls';
-export { OutboundCall, clearEvent, type OutboundAudio, type OutboundEvent } from './outbound-call';
+export { OutboundCall, clearEvent, counterNames, type OutboundAudio, type OutboundEvent } from './outbound-call';

@@ -36,7 +36,6 @@ export class OutboundCall {
   private readonly minBytes: number;
   /** Bytes of an incomplete chunk, carried to the next audio (or sent at the end of the utterance). */
   private carry: Buffer = EMPTY;
-  private marks = 0;
   private latestMark: string | undefined;
   /** Media events and audio bytes sent to this call, for the figures. */
   mediaEvents = 0;
@@ -46,8 +45,8 @@ export class OutboundCall {
     readonly streamId: string,
     readonly dialect: Dialect,
     readonly audio: OutboundAudio,
-    /** Mark names are `<prefix>-1`, `<prefix>-2`…: one per utterance. */
-    private readonly markPrefix = 'gradium',
+    /** The name of the next mark: unique, so a late mark of an earlier call state never matches. */
+    private readonly nextMarkName: () => string = counterNames('gradium'),
   ) {
     const playable = PLAYABLE[dialect];
     const bytesPerMs = (audio.sampleRate / 1000) * (audio.encoding === 'pcm' ? 2 : 1);
@@ -91,8 +90,7 @@ export class OutboundCall {
     }
     // No audio at all since the last mark (an utterance that produced nothing): nothing to confirm.
     if (this.stateValue !== 'playing') return out;
-    this.marks += 1;
-    this.latestMark = `${this.markPrefix}-${this.marks}`;
+    this.latestMark = this.nextMarkName();
     out.push(this.mark(this.latestMark));
     return out;
   }
@@ -153,6 +151,12 @@ export class OutboundCall {
     if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`OutboundCall: ${this.stateValue} → ${next} is not allowed`);
     this.stateValue = next;
   }
+}
+
+/** `<prefix>-1`, `<prefix>-2`, … */
+export function counterNames(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}-${++n}`;
 }
 
 export function clearEvent(dialect: Dialect, streamId: string): OutboundEvent {

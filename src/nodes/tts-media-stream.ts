@@ -1,0 +1,87 @@
+/**
+ * gradium-tts's side of a phone call (`delivery: "media-stream"`): each audio chunk becomes the dialect's
+ * ready-to-send events for the call named by the key, a mark follows each utterance, barge-in sends `clear`
+ * first; media-stream events coming back in (a `websocket in` wired to this node) are read for the call's
+ * marks (playback confirmed: unmute) and its `stop` (the caller hung up: stop speaking). The events
+ * themselves are src/telephony's; this only translates.
+ */
+import type { NodeMessageInFlow } from 'node-red';
+import { counterNames, leadingEventName, OutboundCall, parseInboundEvent, type OutboundEvent } from '../telephony';
+import type { TtsManager } from '../tts/tts-manager';
+import type { AudioOut, TtsSettings } from '../tts/types';
+
+/** Events a call sends that this node has no use for: ignored without parsing (media comes 50 times a second). */
+const NOT_FOR_TTS = new Set(['media', 'connected', 'start', 'dtmf', 'clearedAudio', 'error']);
+
+export class TtsMediaStream<C> {
+  private readonly calls = new Map<string, OutboundCall>();
+  private readonly markName = counterNames('gradium');
+
+  constructor(
+    private readonly manager: TtsManager<C>,
+    private readonly settingsFor: (key: string) => TtsSettings,
+  ) {}
+
+  /** Does this key's audio go out as media-stream events? */
+  delivers(key: string): boolean {
+    return this.settingsFor(key).delivery === 'media-stream';
+  }
+
+  /** Is the message a call's event (from `websocket in`) rather than text to speak? */
+  claims(m: Record<string, unknown>): boolean {
+    if (m.action !== undefined && m.action !== null && m.action !== '') return false;
+    if (m.payload === undefined && typeof m.event === 'string') return true;
+    return leadingEventName(m.payload) !== undefined;
+  }
+
+  /** A call's event: a mark may end the key's speaking, a stop (hang-up) ends what it says. */
+  handle(msg: NodeMessageInFlow, namedKey: string | undefined): void {
+    const m = msg as Record<string, unknown>;
+    const source = m.payload === undefined ? m : m.payload;
+    if (NOT_FOR_TTS.has(leadingEventName(source) ?? '')) return;
+    const ev = parseInboundEvent(source);
+    if (ev.kind !== 'mark' && ev.kind !== 'stop') return;
+    const key = namedKey ?? ev.streamId;
+    if (key === undefined) return;
+    if (ev.kind === 'stop') {
+      // The call is gone: nothing to clear, nothing more to say to it.
+      this.calls.delete(key);
+      this.manager.stop(key);
+      return;
+    }
+    if (this.calls.get(key)?.markReturned(ev.name)) this.manager.heard(key);
+  }
+
+  /** One audio output of the key's utterance, as the events that leave now. */
+  audio(key: string, out: AudioOut): OutboundEvent[] {
+    let call = this.calls.get(key);
+    if (!call) {
+      const { dialect } = this.settingsFor(key);
+      const encoding = out.format.encoding === 'ulaw' || out.format.encoding === 'alaw' ? out.format.encoding : 'pcm';
+      call = new OutboundCall(key, dialect, { encoding, sampleRate: out.format.sampleRate }, this.markName);
+      this.calls.set(key, call);
+    }
+    const events = call.send(out.payload);
+    if (out.final) events.push(...call.endUtterance());
+    return events;
+  }
+
+  /** An utterance failed after some of its audio left: what is left of it, and a mark to confirm it. */
+  failed(key: string): OutboundEvent[] {
+    return this.calls.get(key)?.endUtterance() ?? [];
+  }
+
+  /** Barge-in: the `clear` to send before stopping, when anything sent may still be playing. */
+  clear(key: string): OutboundEvent | undefined {
+    return this.calls.get(key)?.clear();
+  }
+
+  /** The key stopped speaking (heard, stopped, or the fallback): its call state goes; the next utterance starts afresh. */
+  unmuted(key: string): void {
+    this.calls.delete(key);
+  }
+
+  close(): void {
+    this.calls.clear();
+  }
+}
