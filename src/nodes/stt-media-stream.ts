@@ -10,7 +10,12 @@ import { NoStreamError, type StreamManager } from '../streams/stream-manager';
 import { InboundCalls, looksLikeMediaEvent, parseInboundEvent, type CallAudioFormat, type InboundCall } from '../telephony';
 
 /** Disconnect reasons after which the stream is over for good: the call is forgotten. */
-const FINAL_REASONS = new Set(['stop', 'idle', 'reset', 'closed', 'redeploy']);
+const FINAL_REASONS = new Set(['stop', 'reset', 'closed', 'redeploy']);
+/**
+ * An idle end (the voice gate sent nothing for idleTimeout) leaves a live call known: its audio opens the next
+ * stream. A call that stays silent this long (its socket dropped without `stop`) is forgotten at the next start.
+ */
+const STALE_CALL_MS = 60_000;
 
 export interface SttMediaStreamHooks {
   manager: StreamManager<NodeMessageInFlow>;
@@ -25,6 +30,8 @@ export interface SttMediaStreamHooks {
 
 export class SttMediaStream {
   private readonly calls = new InboundCalls<NodeMessageInFlow>();
+  /** When each call's last event came (Date.now), for forgetting calls that vanished without `stop`. */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly hooks: SttMediaStreamHooks) {}
 
@@ -44,6 +51,7 @@ export class SttMediaStream {
     const ev = parseInboundEvent(m.payload === undefined ? m : m.payload);
     const step = this.calls.accept(ev, namedKey);
     const { manager } = this.hooks;
+    if (step.kind === 'audio') this.lastSeen.set(step.key, Date.now());
     switch (step.kind) {
       case 'ignore':
         return;
@@ -53,8 +61,10 @@ export class SttMediaStream {
       case 'start': {
         const call = step.call;
         call.context = contextOf(msg, call);
+        this.forgetStale();
         manager.start(step.key, call.context, this.streamFormat(call.format));
         this.calls.opened(call);
+        this.lastSeen.set(step.key, Date.now());
         return;
       }
       case 'audio':
@@ -69,7 +79,7 @@ export class SttMediaStream {
         } catch (err) {
           // A stream that already ended (idle, an error) has nothing to stop: the call is simply over.
           if (!(err instanceof NoStreamError)) throw err;
-          this.calls.forget(step.key);
+          this.forget(step.key);
         }
         return;
     }
@@ -79,12 +89,24 @@ export class SttMediaStream {
   disconnected(key: string, payload: DisconnectedPayload): DisconnectedPayload | (DisconnectedPayload & { lostChunks: number }) {
     const call = this.calls.get(key);
     if (!call) return payload;
-    if (FINAL_REASONS.has(payload.reason) && !payload.willReconnect) this.calls.forget(key);
+    const over = FINAL_REASONS.has(payload.reason) || (payload.reason === 'idle' && call.state !== 'streaming');
+    if (over && !payload.willReconnect) this.forget(key);
     return { ...payload, lostChunks: call.lostChunks };
   }
 
   close(): void {
     this.calls.clear();
+    this.lastSeen.clear();
+  }
+
+  private forget(key: string): void {
+    this.calls.forget(key);
+    this.lastSeen.delete(key);
+  }
+
+  private forgetStale(): void {
+    const before = Date.now() - STALE_CALL_MS;
+    for (const [key, at] of this.lastSeen) if (at < before) this.forget(key);
   }
 
   private streamFormat(format: CallAudioFormat): AudioFormat {

@@ -6,12 +6,15 @@
  * themselves are src/telephony's; this only translates.
  */
 import type { NodeMessageInFlow } from 'node-red';
-import { counterNames, leadingEventName, OutboundCall, parseInboundEvent, type OutboundEvent } from '../telephony';
+import { counterNames, leadingEventName, looksLikeMediaEvent, OutboundCall, parseInboundEvent, type OutboundEvent } from '../telephony';
 import type { TtsManager } from '../tts/tts-manager';
 import type { AudioOut, TtsSettings } from '../tts/types';
 
-/** Events a call sends that this node has no use for: ignored without parsing (media comes 50 times a second). */
-const NOT_FOR_TTS = new Set(['media', 'connected', 'start', 'dtmf', 'clearedAudio', 'error']);
+/**
+ * The events this node reads; any other (media comes 50 times a second) is left without parsing: gradium-stt,
+ * wired to the same websocket in, reads and checks them.
+ */
+const FOR_TTS = new Set(['mark', 'playedStream', 'stop']);
 
 export class TtsMediaStream<C> {
   private readonly calls = new Map<string, OutboundCall>();
@@ -31,15 +34,29 @@ export class TtsMediaStream<C> {
   claims(m: Record<string, unknown>): boolean {
     if (m.action !== undefined && m.action !== null && m.action !== '') return false;
     if (m.payload === undefined && typeof m.event === 'string') return true;
-    return leadingEventName(m.payload) !== undefined;
+    if (leadingEventName(m.payload) !== undefined) return true;
+    // A provider that does not put "event" first: a JSON object with an event is an event, other text is spoken.
+    if (typeof m.payload !== 'string' || !looksLikeMediaEvent(m.payload)) return false;
+    try {
+      const parsed = JSON.parse(m.payload) as unknown;
+      return typeof parsed === 'object' && parsed !== null && typeof (parsed as { event?: unknown }).event === 'string';
+    } catch {
+      return false;
+    }
   }
 
   /** A call's event: a mark may end the key's speaking, a stop (hang-up) ends what it says. */
   handle(msg: NodeMessageInFlow, namedKey: string | undefined): void {
     const m = msg as Record<string, unknown>;
     const source = m.payload === undefined ? m : m.payload;
-    if (NOT_FOR_TTS.has(leadingEventName(source) ?? '')) return;
-    const ev = parseInboundEvent(source);
+    const name = leadingEventName(source);
+    if (name !== undefined && !FOR_TTS.has(name)) return;
+    let ev;
+    try {
+      ev = parseInboundEvent(source);
+    } catch {
+      return; // not this node's to report
+    }
     if (ev.kind !== 'mark' && ev.kind !== 'stop') return;
     const key = namedKey ?? ev.streamId;
     if (key === undefined) return;

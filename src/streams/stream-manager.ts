@@ -210,7 +210,9 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   start(key: string, context: C | undefined, format?: AudioFormat): void {
     const existing = this.channels.get(key);
     if (!existing?.channel.stream && this.admission.isBlocked()) throw this.admission.blockedBy!;
-    const entry = existing ?? this.createChannel(key, this.expectedRate(format), format);
+    // G.711 and Opus pass through as the session declares them; only PCM is resampled to the declared rate.
+    const passThrough = ['ulaw', 'alaw', 'opus'].includes((format ?? this.options.format).encoding);
+    const entry = existing ?? this.createChannel(key, passThrough ? undefined : this.expectedRate(format), format);
     entry.channel.context = context ?? entry.channel.context;
     entry.quiet.touch();
     entry.channel.open();
