@@ -18,6 +18,8 @@ import { CallSimulator, phoneAudioOf, type Received } from './call-simulator';
 const EXAMPLE = path.join(REPO_ROOT, 'examples', '12 - Answer the phone (Twilio Media Streams).json');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'voice-gate');
 const HOURS = 'Hours?';
+/** Long enough for interim words while it is said: the emulator sends each word a little after its audio. */
+const INTERRUPTION = 'Sorry, what are your opening hours please?';
 const GREETING = 'Hello! How can I help?';
 const ANSWER = 'We are open from nine to five.';
 const WAIT_MS = 20000;
@@ -102,12 +104,12 @@ describe('example 12 answers simulated Twilio calls in a real Node-RED', functio
   let url: string;
   const reference = new Map<string, Buffer>();
   const hours = phoneAudioOf(path.join(FIXTURES, 'four.wav'));
-  const interruption = phoneAudioOf(path.join(FIXTURES, 'four.wav'));
+  const interruption = phoneAudioOf(path.join(FIXTURES, 'switch-on-lights.wav'));
   const out = (name: string): string[] => logged(nodeRed.output, `ex12-${name}`);
 
   before(async () => {
     // Gradium streams speech about twice as fast as it plays, so an answer is still being made when it is interrupted.
-    emulator = await startEmulator({ script: [HOURS], faults: { ttsChunkIntervalMs: 40 } });
+    emulator = await startEmulator({ script: [HOURS, INTERRUPTION], faults: { ttsChunkIntervalMs: 40 } });
     const nodes = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[];
     const tab = nodes.find((n) => n.z)!.z!;
     for (const n of nodes) {
