@@ -18,7 +18,7 @@ import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
-import { StateMachine, type TransitionTable } from './state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import type { SpeechTransport, TransportFactory } from './transport';
 import { UnackedAudio } from './unacked-audio';
 
