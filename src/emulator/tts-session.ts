@@ -25,6 +25,7 @@ import { pcm16ToALaw, pcm16ToMuLaw } from './g711';
 import { OggOpusWriter } from './ogg-opus';
 import { messageTokens, SpeechSynth, type SynthWord } from './tts-synth';
 import { DEFAULT_VOICE_ID, UNKNOWN_VOICE_MESSAGE, type EmulatorVoice } from './tts-voices';
+import { parseJsonConfig } from './setup-check';
 import { ENDED, SocketSession, type Ended, type SocketSessionContext } from './socket-session';
 import type { EmulatorTtsSession } from './types';
 import { streamingWavHeader } from './wav-header';
@@ -171,7 +172,7 @@ export class TtsProtocolSession extends SocketSession<Phase, TtsClientMessage, T
       this.fail(1008, `Unsupported output_format ${JSON.stringify(format)}. Supported formats: ${TTS_OUTPUT_FORMATS.join(', ')}.`); // UNCONFIRMED text
       return;
     }
-    const config = parseJsonConfig(msg.json_config);
+    const config = parseJsonConfig<TtsJsonConfig>(msg.json_config);
     if (!config) {
       this.fail(1011, 'json_config must be a JSON object or a string holding one'); // UNCONFIRMED text
       return;
@@ -400,19 +401,6 @@ function outputFor(format: TtsOutputFormat, serial: number): Output {
     default:
       return { format, rate: Number(format.slice('pcm_'.length)), encode: pcm };
   }
-}
-
-function parseJsonConfig(raw: unknown): TtsJsonConfig | undefined {
-  if (raw === undefined || raw === null) return {};
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as TtsJsonConfig) : undefined;
 }
 
 /** Ranges from docs/gradium-tts-protocol.md, "Setup"; the texts are ours (UNCONFIRMED). */
