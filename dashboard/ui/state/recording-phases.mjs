@@ -45,16 +45,21 @@ export class IllegalPhaseTransition extends Error {
   }
 }
 
+/** @param {unknown} name @returns {name is Phase} */
+export function isPhase(name) {
+  return typeof name === 'string' && Object.hasOwn(PHASE_TRANSITIONS, name);
+}
+
 /** @param {Phase} from @param {Phase} to */
 export function isAllowed(from, to) {
-  return PHASE_TRANSITIONS[from].includes(to);
+  return isPhase(from) && isPhase(to) && PHASE_TRANSITIONS[from].includes(to);
 }
 
 /** The current phase of one widget; moves only along the table. */
 export class RecordingPhase {
   /** @param {Phase} [initial] */
   constructor(initial = 'idle') {
-    if (!(initial in PHASE_TRANSITIONS)) throw new RangeError(`ui-gradium-mic: no phase ${String(initial)}`);
+    if (!isPhase(initial)) throw new RangeError(`ui-gradium-mic: no phase ${String(initial)}`);
     /** @type {Phase} */
     this.current = initial;
   }
@@ -66,7 +71,7 @@ export class RecordingPhase {
 
   /** @param {Phase} to @throws {IllegalPhaseTransition} when the table does not list the move */
   to(to) {
-    if (!(to in PHASE_TRANSITIONS) || !isAllowed(this.current, to)) throw new IllegalPhaseTransition(this.current, to);
+    if (!isAllowed(this.current, to)) throw new IllegalPhaseTransition(this.current, to);
     this.current = to;
   }
 }
