@@ -12,13 +12,14 @@ import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../common/typed-emitter';
 import { AdmissionGate } from './admission-gate';
-import { passThroughGate, type GateFactory } from './audio-gate';
+import type { GateFactory } from './audio-gate';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
 import { realClock, type Clock, type TimerHandle } from '../common/clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { IdleTimer } from './idle-timer';
 import { MuteBook } from './mute-book';
+import { sendAudioGates } from './send-audio-gate';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
@@ -48,7 +49,10 @@ export interface StreamManagerOptions {
   handshakeTimeoutMs?: number;
   stallTimeoutMs?: number;
   maxBufferedBytes?: number;
-  /** The voice gate of each new channel (default: everything passes). */
+  /**
+   * What each key's audio passes through before Gradium. Default: as the key's `sendAudio` setting says (the
+   * voice gate for "speech", everything for "always"; a key that cannot be gated is warned about once).
+   */
   gate?: GateFactory;
   /** Default: the real clock. Tests pass one they advance by hand. */
   clock?: Clock;
@@ -106,6 +110,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private readonly mutes: MuteBook;
   private readonly clock: Clock;
   private readonly host: ChannelHost<C>;
+  private readonly makeGate: GateFactory;
   private lastHeard = '';
   /** Audio counts of channels already dropped (ms), for the node's share sent. */
   private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
@@ -120,6 +125,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       changed: () => this.emit('changed'),
       warning: (key, message) => this.emit('warning', key, message),
     });
+    this.makeGate = options.gate ?? sendAudioGates((key, message) => this.emit('warning', key, message));
     this.mutes = new MuteBook(this.clock, (key) => this.applyMute(key));
     this.host = {
       openStream: (channel, frames) => this.openStream(channel, frames),
@@ -210,18 +216,25 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     entry.channel.open();
   }
 
-  flush(key: string, context: C | undefined): void {
-    const { channel } = this.requireStream(key, 'flush');
-    channel.context = context ?? channel.context;
-    this.flushInput(channel);
-    channel.stream?.flushTurn('flush');
+  /**
+   * End the turn of one key's stream now (final out, streaming goes on), or of every stream (key undefined).
+   * A named key without a stream throws NoStreamError; with every stream, none open is nothing to do.
+   */
+  flush(key: string | undefined, context: C | undefined): void {
+    for (const { channel } of this.streamsNamed(key, 'flush')) {
+      channel.context = context ?? channel.context;
+      this.flushInput(channel);
+      channel.stream?.flushTurn('flush');
+    }
   }
 
-  stop(key: string, context: C | undefined): void {
-    const { channel } = this.requireStream(key, 'stop');
-    channel.context = context ?? channel.context;
-    this.flushInput(channel);
-    channel.stream?.stop('stop', 'stop');
+  /** End one key's stream (last final, close), or every stream (key undefined); missing streams as flush(). */
+  stop(key: string | undefined, context: C | undefined): void {
+    for (const { channel } of this.streamsNamed(key, 'stop')) {
+      channel.context = context ?? channel.context;
+      this.flushInput(channel);
+      channel.stream?.stop('stop', 'stop');
+    }
   }
 
   /** Drop one key's streams, or every key's when key is undefined: no transcript, sockets closed. */
@@ -287,11 +300,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private createChannel(key: string, targetRate?: number): Entry<C> {
     const settings = this.settingsFor(key);
-    const makeGate = this.options.gate ?? passThroughGate;
     const channel = new StreamChannel<C>(
       key,
       () => this.newPipeline(targetRate),
-      (inputFormat) => makeGate(key, inputFormat, this.settingsFor(key)),
+      (inputFormat) => this.makeGate(key, inputFormat, this.settingsFor(key)),
       this.host,
       this.mutes.isMuted(key),
     );
@@ -399,12 +411,14 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     if (channel.stream) channel.accept(channel.pipeline.flush(), this.clock.now());
   }
 
-  private requireStream(key: string, action: string): Entry<C> {
+  /** The channels an action acts on: the named key's (which must have a stream), or every one with a stream. */
+  private streamsNamed(key: string | undefined, action: string): Entry<C>[] {
+    if (key === undefined) return [...this.channels.values()].filter((e) => e.channel.streams.length > 0);
     const entry = this.channels.get(key);
     if (!entry || entry.channel.streams.length === 0) {
       throw new NoStreamError(`action "${action}": no stream "${key}" is open (send audio or action "start" first).`);
     }
-    return entry;
+    return [entry];
   }
 
   private dropWhileClosing(key: string, frames: AudioFrame[]): void {

@@ -5,6 +5,7 @@
 import type { GradiumError } from '../../src/gradium/errors';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from '../../src/streams/events';
 import type { StreamSettings } from '../../src/streams/settings';
+import { passThroughGate } from '../../src/streams/audio-gate';
 import { StreamManager, type StreamManagerOptions } from '../../src/streams/stream-manager';
 import { ManualClock } from '../helpers/manual-clock';
 import { ScriptedGradium, type ServerBehaviour } from './scripted-gradium';
@@ -23,7 +24,7 @@ export const SETTINGS: StreamSettings = {
   idleTimeout: 3000,
   interim: true,
   bufferSeconds: 10,
-  // The manager's own default gate passes everything, whatever these say; tests of the gate give it one.
+  // The harness gives its manager a pass-through gate (see below), whatever these say; tests of the gate give theirs.
   sendAudio: 'speech',
   gateAggressiveness: 2,
   gatePreRoll: 500,
@@ -61,6 +62,8 @@ export class ManagerHarness {
       transport: this.server.transport,
       // Half the jitter range: delays are exact and predictable.
       random: () => 0.5,
+      // Stream rules without the voice gate; `gate: undefined` gives the manager its own (from sendAudio).
+      gate: passThroughGate,
       ...options,
     });
     const at = (): number => this.clock.now();

@@ -94,6 +94,36 @@ describe('streams: the sendAudio gate (voice gate or everything, per key)', () =
   });
 });
 
+describe('streams: StreamManager as a library honours sendAudio on its own', () => {
+  before(async () => {
+    await prepareVoiceGate();
+  });
+
+  it('no gate option: "speech" gates a key, "always" (set for one key by msg.settings) sends everything', () => {
+    const room = sceneRoom({ bed: 'quiet', seed: 7, parts: [{ quietMs: 2500 }, { say: 'four', levelDb: -30 }, { quietMs: 1500 }] });
+    const chunks = pcmChunks(room, 80);
+    // `gate: undefined`: the manager's own choice, as a library user gets it (the harness otherwise passes all).
+    const h = new ManagerHarness({ turnMode: 'manual', idleTimeout: 0, sendAudio: 'speech' }, {}, { gate: undefined });
+    h.manager.updateSettings({ sendAudio: 'always' }, 'whole');
+    h.pushPaced('gated', chunks);
+    h.pushPaced('whole', chunks);
+    h.manager.stop(undefined, undefined);
+    h.advance(300);
+    const sent = (key: string): number => h.disconnected.filter((d) => d.key === key).reduce((ms, d) => ms + d.payload.sentSeconds, 0);
+    const gated = (key: string): number => h.disconnected.filter((d) => d.key === key).reduce((ms, d) => ms + d.payload.gatedSeconds, 0);
+    const roomS = room.samples.length / room.rate;
+    assert.ok(Math.abs(sent('whole') - roomS) < 0.001, `always: all ${roomS} s sent (${sent('whole')})`);
+    assert.equal(gated('whole'), 0);
+    assert.ok(sent('gated') > 0, 'the speech was sent');
+    assert.ok(sent('gated') < roomS / 2, `speech: the quiet was kept back (sent ${sent('gated')} of ${roomS} s)`);
+    // What the gate still holds at the stop (its 500 ms pre-roll, and the partial last frame) is reported when the
+    // channel goes, not on this disconnected message.
+    const accounted = sent('gated') + gated('gated');
+    assert.ok(accounted <= roomS + 0.001 && accounted >= roomS - 0.58 - 0.001, `sent or kept back: ${accounted} of ${roomS} s`);
+    assert.deepEqual(h.warnings, []);
+  });
+});
+
 describe('streams: turn ends follow the audio queued before them', () => {
   it('FrameQueue marks run once the frames ahead have left (sent or dropped), in order; replayed audio goes first', () => {
     const q = new FrameQueue(10_000);
