@@ -1,7 +1,7 @@
 /**
  * Many streams under one node. Each key (a microphone, a satellite) gets a StreamChannel — its audio pipeline,
  * mute, voice gate and counters — that opens SpeechStreams on demand. The manager owns what is shared: the
- * node's settings and each key's own overrides, the mute book, the admission gate (stream cap and circuit
+ * node's settings and each key's own overrides, the mute book, session admission (stream cap and circuit
  * breaker), and the channels' lifetime (a channel goes once it has no stream and its input went quiet).
  */
 import { AudioPipeline } from '../audio';
@@ -11,15 +11,15 @@ import type { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../common/typed-emitter';
-import { AdmissionGate } from './admission-gate';
-import type { GateFactory } from './audio-gate';
+import { SessionAdmission } from './session-admission';
+import type { OutboundFilterFactory } from './outbound-audio-filter';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF } from './backoff';
 import { realClock, type Clock, type TimerHandle } from '../common/clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { IdleTimer } from './idle-timer';
 import { MuteBook } from './mute-book';
-import { sendAudioGates } from './send-audio-gate';
+import { sendAudioFilters } from './send-audio-filter';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
@@ -53,7 +53,7 @@ export interface StreamManagerOptions {
    * What each key's audio passes through before Gradium. Default: as the key's `sendAudio` setting says (the
    * voice gate for "speech", everything for "always"; a key that cannot be gated is warned about once).
    */
-  gate?: GateFactory;
+  outboundFilter?: OutboundFilterFactory;
   /** Default: the real clock. Tests pass one they advance by hand. */
   clock?: Clock;
   /** Default: real Gradium sessions. Tests may stand in for the socket. */
@@ -106,11 +106,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private settings: StreamSettings;
   /** msg.settings with a key: that key's own values, kept until redeploy (a stream that comes back has them). */
   private readonly overrides = new Map<string, Partial<StreamSettings>>();
-  private readonly admission: AdmissionGate;
+  private readonly admission: SessionAdmission;
   private readonly mutes: MuteBook;
   private readonly clock: Clock;
   private readonly host: ChannelHost<C>;
-  private readonly makeGate: GateFactory;
+  private readonly makeFilter: OutboundFilterFactory;
   private lastHeard = '';
   /** Audio counts of channels already dropped (ms), for the node's share sent. */
   private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
@@ -121,11 +121,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     super();
     this.settings = options.settings;
     this.clock = options.clock ?? realClock;
-    this.admission = new AdmissionGate(this.clock, options.maxStreams, {
+    this.admission = new SessionAdmission(this.clock, options.maxStreams, {
       changed: () => this.emit('changed'),
       warning: (key, message) => this.emit('warning', key, message),
     });
-    this.makeGate = options.gate ?? sendAudioGates((key, message) => this.emit('warning', key, message));
+    this.makeFilter = options.outboundFilter ?? sendAudioFilters((key, message) => this.emit('warning', key, message));
     this.mutes = new MuteBook(this.clock, (key) => this.applyMute(key));
     this.host = {
       openStream: (channel, frames) => this.openStream(channel, frames),
@@ -303,7 +303,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const channel = new StreamChannel<C>(
       key,
       () => this.newPipeline(targetRate),
-      (inputFormat) => this.makeGate(key, inputFormat, this.settingsFor(key)),
+      (inputFormat) => this.makeFilter(key, inputFormat, this.settingsFor(key)),
       this.host,
       this.mutes.isMuted(key),
     );

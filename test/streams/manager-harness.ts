@@ -5,7 +5,7 @@
 import type { GradiumError } from '../../src/gradium/errors';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from '../../src/streams/events';
 import type { StreamSettings } from '../../src/streams/settings';
-import { passThroughGate } from '../../src/streams/audio-gate';
+import { passThroughFilter } from '../../src/streams/outbound-audio-filter';
 import { StreamManager, type StreamManagerOptions } from '../../src/streams/stream-manager';
 import { ManualClock } from '../helpers/manual-clock';
 import { ScriptedGradium, type ServerBehaviour } from './scripted-gradium';
@@ -62,8 +62,8 @@ export class ManagerHarness {
       transport: this.server.transport,
       // Half the jitter range: delays are exact and predictable.
       random: () => 0.5,
-      // Stream rules without the voice gate; `gate: undefined` gives the manager its own (from sendAudio).
-      gate: passThroughGate,
+      // Stream rules without the voice gate; `outboundFilter: undefined` gives the manager its own (from sendAudio).
+      outboundFilter: passThroughFilter,
       ...options,
     });
     const at = (): number => this.clock.now();
