@@ -86,6 +86,12 @@ export interface KeptBack {
 
 const NOTHING_KEPT_BACK = (): KeptBack => ({ mutedMs: 0, gatedMs: 0 });
 
+/** A reconnect decided after a lost run: when, and how much audio the next run sends again. */
+interface Retry {
+  inMs: number;
+  replayedMs: number;
+}
+
 export type StreamEvents = {
   connected: (p: ConnectedPayload) => void;
   disconnected: (p: DisconnectedPayload) => void;
@@ -377,75 +383,92 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     if (run === this.active && this.rotation.rotateAtTurnEnd && !this.ending && run.canSend) this.rotate('rotation');
   }
 
+  /**
+   * A run's socket closed. The decisions, in this order: why it ended (the disconnected reason), whether the
+   * stream reconnects (and what it replays), whether it gives up; then the report, and what the stream does next.
+   */
   private onRunEnded(run: SessionRun, end: RunEnd): void {
     const wasActive = run === this.active;
     const retiredFor = this.retiring.get(run);
     this.retiring.delete(run);
     if (wasActive) this.active = null;
 
-    let reason: DisconnectReason;
-    let willReconnect = false;
-    let retryInMs: number | null = null;
-    /** Audio of this session sent again to the next one: Gradium's share of it is counted there. */
-    let replayedMs = 0;
-    const error = end.error;
-    if (retiredFor) reason = error ? errorReason(error) : retiredFor;
-    else if (!error) reason = this.ending ? this.ending.reason : 'closed';
-    else reason = errorReason(error);
-
-    if (wasActive && error) {
-      if (error.retryable && !this.backoff.exhausted && !this.machine.is(StreamState.ENDED) && this.ending?.reason !== 'reset') {
-        willReconnect = true;
-        retryInMs = this.backoff.next();
-        this.reconnects += 1;
-        this.timeOffsetS += end.ackedSeconds;
-        this.carriedWords = end.pendingWords;
-        for (const f of end.unacked) replayedMs += f.durationMs;
-        if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
-      }
-    } else if (wasActive && !error) {
-      this.timeOffsetS += end.audioSeconds;
-    }
-
-    const givesUp = wasActive && error !== null && !willReconnect;
+    const reason = this.disconnectReason(end.error, retiredFor);
+    let retry: Retry | null = null;
+    if (wasActive && end.error) retry = this.reconnectAfterLoss(end.error, end);
+    else if (wasActive) this.timeOffsetS += end.audioSeconds;
+    const givesUp = wasActive && end.error !== null && retry === null;
     // Audio that can no longer be sent is counted before the report, so the report includes it.
     if (givesUp) this.queue.discard();
 
+    this.reportDisconnected(run, end, reason, retry);
+
+    if (givesUp) this.giveUp(end.error!);
+    if (retry) this.scheduleReconnect(retry.inMs);
+    else if (wasActive && !this.ending && !end.error) this.idleAfterServerClose();
+    else this.maybeEnd();
+  }
+
+  /** Why a run ended, as the disconnected message says it: its error, why it was retired, or how the stream ends. */
+  private disconnectReason(error: GradiumError | null, retiredFor: 'rotation' | 'settings' | undefined): DisconnectReason {
+    if (error) return errorReason(error);
+    if (retiredFor) return retiredFor;
+    return this.ending ? this.ending.reason : 'closed';
+  }
+
+  /**
+   * The active run was lost: reconnect when the error is retryable, retries are left and the stream is not being
+   * reset. Then the next run continues the stream's clock and turn, and the unacknowledged audio goes first.
+   */
+  private reconnectAfterLoss(error: GradiumError, end: RunEnd): Retry | null {
+    if (!error.retryable || this.backoff.exhausted || this.machine.is(StreamState.ENDED) || this.ending?.reason === 'reset') return null;
+    const inMs = this.backoff.next();
+    this.reconnects += 1;
+    this.timeOffsetS += end.ackedSeconds;
+    this.carriedWords = end.pendingWords;
+    let replayedMs = 0;
+    for (const f of end.unacked) replayedMs += f.durationMs;
+    if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
+    return { inMs, replayedMs };
+  }
+
+  private reportDisconnected(run: SessionRun, end: RunEnd, reason: DisconnectReason, retry: Retry | null): void {
+    // Audio of this session sent again to the next one: Gradium's share of it is counted there.
+    const replayedMs = retry?.replayedMs ?? 0;
     this.emit('disconnected', {
       session: run.session,
       reason,
-      code: error?.closeCode ?? end.code,
+      code: end.error?.closeCode ?? end.code,
       message: end.message,
-      willReconnect,
-      retryInMs,
+      willReconnect: retry !== null,
+      retryInMs: retry?.inMs ?? null,
       ...this.billing(end.audioSeconds, end.audioSeconds - replayedMs / 1000),
       droppedAudioMs: Math.round(this.queue.droppedMs),
       latency: this.latency.summary(),
     });
-
-    if (givesUp && error) {
-      if (this.ending?.reason !== 'reset') this.emit('failed', error);
-      this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
-    }
-    if (willReconnect && retryInMs !== null) {
-      this.retryAt = this.clock.now() + retryInMs;
-      this.setState(StreamState.BACKOFF);
-      this.backoffTimer.set(() => {
-        this.retryAt = null;
-        this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
-        this.startRun();
-      }, retryInMs);
-      return;
-    }
-    if (wasActive && !this.ending && !error) {
-      // Gradium closed an idle-looking session on its own: a new one opens with the next audio.
-      this.setState(StreamState.IDLE);
-      if (this.queue.length > 0) this.startRun();
-      return;
-    }
-    this.maybeEnd();
   }
 
+  /** The active run failed for good: report it (not for a reset) and end the stream. */
+  private giveUp(error: GradiumError): void {
+    if (this.ending?.reason !== 'reset') this.emit('failed', error);
+    this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
+  }
+
+  private scheduleReconnect(inMs: number): void {
+    this.retryAt = this.clock.now() + inMs;
+    this.setState(StreamState.BACKOFF);
+    this.backoffTimer.set(() => {
+      this.retryAt = null;
+      this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
+      this.startRun();
+    }, inMs);
+  }
+
+  /** Gradium closed an idle-looking session on its own: a new one opens with the next audio (or now, if queued). */
+  private idleAfterServerClose(): void {
+    this.setState(StreamState.IDLE);
+    if (this.queue.length > 0) this.startRun();
+  }
 
   /** The audio figures of a disconnected payload; kept-back counts are taken (reported once). */
   private billing(audioSeconds: number, sentSeconds: number): Pick<DisconnectedPayload, 'audioSeconds' | 'sentSeconds' | 'mutedSeconds' | 'gatedSeconds'> {
