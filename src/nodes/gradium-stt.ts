@@ -10,12 +10,13 @@ import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import type { GradiumError } from '../gradium/errors';
 import { STT_SPEC, type SttValues } from '../settings/stt-spec';
+import { streamSettingsOf } from '../streams/stream-defaults';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import { messageKeys } from './message-key';
 import type { GradiumSttProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
-import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
+import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
 import { SttStatus } from './stt-status';
 
 type SttDef = NodeDef & GradiumSttProps;
@@ -64,7 +65,7 @@ export = function register(RED: NodeAPI): void {
     const keys = messageKeys(RED, props.keyProperty, 'stream');
 
     const manager = new StreamManager<NodeMessageInFlow>({
-      settings: settingsOf(props),
+      settings: streamSettingsOf(props),
       format: formatOf(props),
       maxStreams: props.maxStreams,
       connection: () => config.connection(),

@@ -12,7 +12,6 @@
  */
 import type { AudioFrame } from '../audio/types';
 import type { InputFormat, ReadyMessage } from '../gradium/protocol';
-import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
 import { TypedEmitter } from '../common/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -24,6 +23,7 @@ import { LatencyTracker } from './latency-tracker';
 import { RotationPolicy } from './rotation-policy';
 import { RunState, SessionRun, type RunEnd } from './session-run';
 import { needsNewSession, type StreamSettings } from './settings';
+import { STREAM_DEFAULTS } from './stream-defaults';
 import { StateMachine, type TransitionTable } from './state-table';
 import { gradiumTransport, type TransportFactory } from './transport';
 
@@ -63,7 +63,7 @@ export interface StreamOptions {
   /** Gradium's session cap; rotation happens before it. */
   sessionCapSeconds?: number;
   handshakeTimeoutMs?: number;
-  /** No acknowledgement of sent audio for this long fails the session (retryable). Default 10 s. */
+  /** No acknowledgement of sent audio for this long fails the session (retryable). Default: STREAM_DEFAULTS. */
   stallTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
@@ -139,7 +139,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.backoffTimer = new TimerSlot(this.clock);
     this.pumpTimer = new TimerSlot(this.clock);
     this.idle = new IdleTimer(this.clock, options.settings.idleTimeout, this.onIdle);
-    this.rotation = new RotationPolicy(options.sessionCapSeconds ?? SESSION_CAP_SECONDS);
+    this.rotation = new RotationPolicy(options.sessionCapSeconds ?? STREAM_DEFAULTS.sessionCapSeconds);
   }
 
   get state(): StreamState {
@@ -244,7 +244,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private maxBuffered(): number {
-    return this.options.maxBufferedBytes ?? 512 * 1024;
+    return this.options.maxBufferedBytes ?? STREAM_DEFAULTS.maxBufferedBytes;
   }
 
   private enqueue(f: AudioFrame): void {
@@ -293,8 +293,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       settings: this.settings,
       timeOffsetS: this.timeOffsetS,
       carriedWords: this.carriedWords,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
-      stallTimeoutMs: this.options.stallTimeoutMs ?? 10_000,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? STREAM_DEFAULTS.handshakeTimeoutMs,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STREAM_DEFAULTS.stallTimeoutMs,
       clock: this.clock,
       transport: this.options.transport ?? gradiumTransport,
     });

@@ -14,7 +14,6 @@ import { TypedEmitter } from '../common/typed-emitter';
 import { SessionAdmission } from './session-admission';
 import type { OutboundFilterFactory } from './outbound-audio-filter';
 import type { BackoffOptions } from './backoff';
-import { DEFAULT_BACKOFF } from './backoff';
 import { realClock, type Clock, type TimerHandle } from '../common/clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { IdleTimer } from './idle-timer';
@@ -23,6 +22,7 @@ import { sendAudioFilters } from './send-audio-filter';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
+import { STREAM_DEFAULTS } from './stream-defaults';
 import type { TransportFactory } from './transport';
 
 export class StreamLimitError extends CodedError {
@@ -40,7 +40,8 @@ export class NoStreamError extends CodedError {
 }
 
 export interface StreamManagerOptions {
-  settings: StreamSettings;
+  /** The node's stream settings; default: a new node's (STREAM_DEFAULTS.settings). */
+  settings?: StreamSettings;
   format: AudioFormat;
   maxStreams: number;
   connection: () => Connection;
@@ -119,7 +120,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   constructor(private readonly options: StreamManagerOptions) {
     super();
-    this.settings = options.settings;
+    this.settings = options.settings ?? { ...STREAM_DEFAULTS.settings };
     this.clock = options.clock ?? realClock;
     this.admission = new SessionAdmission(this.clock, options.maxStreams, {
       changed: () => this.emit('changed'),
@@ -347,7 +348,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       inputFormat,
       sampleRate: rateOf(inputFormat),
       connection: this.options.connection,
-      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      backoff: this.options.backoff ?? STREAM_DEFAULTS.backoff,
       sessionCapSeconds: this.options.sessionCapSeconds,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       stallTimeoutMs: this.options.stallTimeoutMs,
