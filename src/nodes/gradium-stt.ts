@@ -13,7 +13,7 @@ import { STT_SPEC, type SttValues } from '../settings/stt-spec';
 import { streamSettingsOf } from '../streams/stream-defaults';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
-import { messageKeys } from './message-key';
+import { controlTargetOf, keyReader } from './message-key';
 import type { GradiumSttProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
@@ -62,7 +62,7 @@ export = function register(RED: NodeAPI): void {
       refuseAllInput(node, 'NOT_CONFIGURED', 'gradium-stt has no gradium-config node selected.');
       return;
     }
-    const keys = messageKeys(RED, props.keyProperty, 'stream');
+    const keyOf = keyReader(RED, props.keyProperty, 'stream');
 
     const manager = new StreamManager<NodeMessageInFlow>({
       settings: streamSettingsOf(props),
@@ -115,8 +115,8 @@ export = function register(RED: NodeAPI): void {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         // Audio goes to the stream `key` ("" without a key); settings, reset, flush, stop, mute act on `named`,
         // every stream when undefined. `start` opens a stream, so it needs one to open: `key`.
-        const key = keys.contentKey(msg);
-        const named = keys.controlTarget(msg);
+        const key = keyOf(msg);
+        const named = controlTargetOf(key);
         if (m.reset !== undefined && m.reset !== false) {
           manager.reset(named);
           done();

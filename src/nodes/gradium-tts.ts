@@ -11,7 +11,7 @@ import { parseUpdate } from '../settings/spec';
 import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
 import { TtsManager, type TtsManagerOptions } from '../tts/tts-manager';
 import type { AudioOut } from '../tts/types';
-import { messageKeys } from './message-key';
+import { controlTargetOf, keyReader } from './message-key';
 import type { GradiumTtsProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
@@ -53,7 +53,7 @@ export = function register(RED: NodeAPI): void {
       refuseAllInput(node, 'NOT_CONFIGURED', message);
       return;
     }
-    const keys = messageKeys(RED, props.keyProperty, 'speaker');
+    const keyOf = keyReader(RED, props.keyProperty, 'speaker');
     status.attach(manager);
 
     /** Output 1 message: the input msg (minus the instructions), topic = key, and the audio. */
@@ -86,8 +86,8 @@ export = function register(RED: NodeAPI): void {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
         // Text goes to the speaker `key` ("" without a key); settings and stop act on `named`, every speaker
         // (the node) when undefined.
-        const key = keys.contentKey(msg);
-        const named = keys.controlTarget(msg);
+        const key = keyOf(msg);
+        const named = controlTargetOf(key);
         const action = m.action;
         if (action !== undefined && action !== null && action !== '' && action !== 'stop') {
           throw new CodedError('BAD_INPUT', `msg.action: got ${describeValue(action)}; expected "stop" (or no action to speak msg.payload).`);
