@@ -11,7 +11,9 @@ import { parseUpdate } from '../settings/spec';
 import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
 import { TtsManager, type TtsManagerOptions } from '../tts/tts-manager';
 import type { AudioOut } from '../tts/types';
-import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
+import { controlTargetOf, keyReader } from './message-key';
+import type { GradiumTtsProps } from './node-config';
+import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsMediaStream } from './tts-media-stream';
 import { TtsStatus } from './tts-status';
@@ -27,17 +29,11 @@ interface Pending {
   done: (err?: Error) => void;
 }
 
-/** Hidden setting `gradiumTtsTesting` (settings.js or the test helper): small request limits, short timeouts. */
-function testingOverrides(RED: NodeAPI): Partial<TtsManagerOptions> {
-  const value = (RED.settings as unknown as Record<string, unknown>).gradiumTtsTesting;
-  return value && typeof value === 'object' ? (value as Partial<TtsManagerOptions>) : {};
-}
-
 export = function register(RED: NodeAPI): void {
   function GradiumTts(this: Node, def: TtsDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
+    const config = configNodeOf(RED, def);
     const status = new TtsStatus(node, RED._.bind(RED));
 
     let props: TtsValues;
@@ -48,25 +44,22 @@ export = function register(RED: NodeAPI): void {
       manager = new TtsManager<Pending>({
         settings: speechSettingsOf(props),
         connection: () => config.ttsConnection(),
-        ...testingOverrides(RED),
+        ...testingOverrides<TtsManagerOptions>(RED, 'gradiumTtsTesting'),
       });
     } catch (err) {
       const noConfig = !config && !(err instanceof CodedError && err.code === 'SETTING_REFUSED');
       status.fatal(noConfig ? 'noConfig' : 'config');
       const message = noConfig ? (err as Error).message : `gradium-tts is misconfigured: ${(err as Error).message}`;
       if (!noConfig) node.error(message);
-      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
+      refuseAllInput(node, 'NOT_CONFIGURED', message);
       return;
     }
-    const keyProperty = props.keyProperty;
+    const keyOf = keyReader(RED, props.keyProperty, 'speaker');
     status.attach(manager);
 
     /** Output 1 message: the input msg (minus the instructions), topic = key, and the audio. */
     function audioMessage(key: string, pending: Pending, out: AudioOut): NodeMessage {
-      const msg: Record<string, unknown> = {};
-      const source = pending.msg as Record<string, unknown>;
-      for (const k of Object.keys(source)) if (!CONTROL_PROPS.has(k)) msg[k] = source[k];
-      msg.topic = key;
+      const msg = outputMessage(key, pending.msg, CONTROL_PROPS, {}) as Record<string, unknown>;
       msg.payload = out.payload;
       msg.format = out.format;
       if (out.seq !== undefined) {
@@ -93,7 +86,7 @@ export = function register(RED: NodeAPI): void {
 
     manager.on('audio', (key, out, pending) => {
       if (calls.delivers(key)) {
-        const events = calls.audio(key, out);
+        const events = calls.audio(key, out, pending.msg);
         if (events.length > 0) node.send([eventMessages(key, pending.msg, events), null]);
         return;
       }
@@ -113,27 +106,16 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
 
-    // A plain property name (the usual `topic`) is read directly; a path goes through Node-RED's parser.
-    const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
-    function rawKey(msg: NodeMessageInFlow): unknown {
-      return plainKey ? (msg as Record<string, unknown>)[keyProperty] : RED.util.getMessageProperty(msg, keyProperty);
-    }
-
-    function keyOf(msg: NodeMessageInFlow): string {
-      const v = rawKey(msg);
-      if (v === undefined || v === null) return '';
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      throw new CodedError('BAD_INPUT', `msg.${keyProperty} (the speaker key): got ${describeValue(v)}; expected a string or number.`);
-    }
-
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
+        // Text goes to the speaker `key` ("" without a key); settings and stop act on `named`, every speaker
+        // (the node) when undefined.
         const key = keyOf(msg);
+        const named = controlTargetOf(key);
         if (calls.claims(m)) {
-          calls.handle(msg, key === '' ? undefined : key);
+          calls.handle(msg, named);
           done();
           return;
         }
@@ -143,13 +125,13 @@ export = function register(RED: NodeAPI): void {
         }
         if (m.settings !== undefined) {
           const update = parseUpdate(TTS_SPEC, m.settings);
-          manager.updateSettings(update, rawKey(msg) === undefined ? undefined : key);
+          manager.updateSettings(update, named);
         }
         if (action === 'stop') {
-          // Barge-in on a call: the provider drops what it has not played yet, before anything else.
-          const clear = calls.delivers(key) ? calls.clear(key) : undefined;
-          if (clear) node.send([eventMessages(key, msg, [clear]), null]);
-          manager.stop(key);
+          // Barge-in on a call: the provider drops what it has not played yet, before anything else. Each
+          // clear goes out with the properties of its call's latest utterance (its _session).
+          for (const { key: k, source, event } of calls.clear(named)) node.send([eventMessages(k, source, [event]), null]);
+          manager.stop(named);
           done();
           return;
         }
@@ -159,7 +141,7 @@ export = function register(RED: NodeAPI): void {
         }
         manager.speak(key, textOf(m.payload), { msg, done });
       } catch (err) {
-        done(err instanceof Error ? err : new Error(String(err)));
+        done(asError(err));
       }
     });
 

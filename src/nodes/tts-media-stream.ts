@@ -16,8 +16,14 @@ import type { AudioOut, TtsSettings } from '../tts/types';
  */
 const FOR_TTS = new Set(['mark', 'playedStream', 'stop']);
 
+/** A call this node speaks to, and the input message of its latest utterance (its `_session` routes the clear). */
+interface CallOut {
+  call: OutboundCall;
+  source: NodeMessageInFlow;
+}
+
 export class TtsMediaStream<C> {
-  private readonly calls = new Map<string, OutboundCall>();
+  private readonly calls = new Map<string, CallOut>();
   private readonly markName = counterNames('gradium');
 
   constructor(
@@ -66,18 +72,20 @@ export class TtsMediaStream<C> {
       this.manager.stop(key);
       return;
     }
-    if (this.calls.get(key)?.markReturned(ev.name)) this.manager.heard(key);
+    if (this.calls.get(key)?.call.markReturned(ev.name)) this.manager.heard(key);
   }
 
   /** One audio output of the key's utterance, as the events that leave now. */
-  audio(key: string, out: AudioOut): OutboundEvent[] {
-    let call = this.calls.get(key);
-    if (!call) {
+  audio(key: string, out: AudioOut, source: NodeMessageInFlow): OutboundEvent[] {
+    let entry = this.calls.get(key);
+    if (!entry) {
       const { dialect } = this.settingsFor(key);
       const encoding = out.format.encoding === 'ulaw' || out.format.encoding === 'alaw' ? out.format.encoding : 'pcm';
-      call = new OutboundCall(key, dialect, { encoding, sampleRate: out.format.sampleRate }, this.markName);
-      this.calls.set(key, call);
+      entry = { call: new OutboundCall(key, dialect, { encoding, sampleRate: out.format.sampleRate }, this.markName), source };
+      this.calls.set(key, entry);
     }
+    entry.source = source;
+    const call = entry.call;
     const events = call.send(out.payload);
     if (out.final) events.push(...call.endUtterance());
     return events;
@@ -85,12 +93,22 @@ export class TtsMediaStream<C> {
 
   /** An utterance failed after some of its audio left: what is left of it, and a mark to confirm it. */
   failed(key: string): OutboundEvent[] {
-    return this.calls.get(key)?.endUtterance() ?? [];
+    return this.calls.get(key)?.call.endUtterance() ?? [];
   }
 
-  /** Barge-in: the `clear` to send before stopping, when anything sent may still be playing. */
-  clear(key: string): OutboundEvent | undefined {
-    return this.calls.get(key)?.clear();
+  /**
+   * Barge-in on one key, or (undefined) on every key: the `clear` to send before stopping for each call where
+   * anything sent may still be playing.
+   */
+  clear(key: string | undefined): { key: string; source: NodeMessageInFlow; event: OutboundEvent }[] {
+    const keys = key === undefined ? [...this.calls.keys()] : [key];
+    const out: { key: string; source: NodeMessageInFlow; event: OutboundEvent }[] = [];
+    for (const k of keys) {
+      const entry = this.calls.get(k);
+      const event = entry?.call.clear();
+      if (entry && event) out.push({ key: k, source: entry.source, event });
+    }
+    return out;
   }
 
   /** The key stopped speaking (heard, stopped, or the fallback): its call state goes; the next utterance starts afresh. */

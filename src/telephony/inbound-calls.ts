@@ -8,11 +8,12 @@
  * A call whose stream ends without a `stop` (idle: the provider's socket dropped) is forgotten when the
  * stream reports its end, so a lost `stop` does not keep the call forever.
  */
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import { MediaEventError, streamName, type CallAudioFormat, type InboundEvent } from './inbound-event';
 
 export type CallState = 'streaming' | 'stopped';
 
-const TRANSITIONS: Readonly<Record<CallState, readonly CallState[]>> = {
+const TRANSITIONS: TransitionTable<CallState> = {
   streaming: ['stopped'],
   stopped: [],
 };
@@ -25,7 +26,7 @@ export interface CallInfo {
 }
 
 export class InboundCall<C> {
-  private stateValue: CallState = 'streaming';
+  private readonly machine = new StateMachine<CallState>('InboundCall', TRANSITIONS, 'streaming');
   /** Set by the node once the stream is open: what every output message of this call carries. */
   context: C | undefined;
   lostChunks = 0;
@@ -43,12 +44,11 @@ export class InboundCall<C> {
   }
 
   get state(): CallState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   to(next: CallState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`InboundCall: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   /** A gap in the sequence numbers is messages the provider sent and we never saw; a late one was not lost. */

@@ -7,6 +7,7 @@
  *     quiet ──media──▶ playing ──its latest mark returns──▶ quiet
  *                        └────────clear()──────────────────▶ quiet
  */
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import { PLAYABLE, type Dialect } from './dialects';
 
 /** One event, exactly as the provider takes it (websocket out sends msg.payload as a JSON text frame). */
@@ -19,7 +20,7 @@ export interface OutboundAudio {
 
 export type OutboundState = 'quiet' | 'playing';
 
-const TRANSITIONS: Readonly<Record<OutboundState, readonly OutboundState[]>> = {
+const TRANSITIONS: TransitionTable<OutboundState> = {
   quiet: ['playing'],
   playing: ['quiet'],
 };
@@ -30,7 +31,7 @@ const SILENCE: Record<OutboundAudio['encoding'], number> = { ulaw: 0xff, alaw: 0
 const EMPTY = Buffer.alloc(0);
 
 export class OutboundCall {
-  private stateValue: OutboundState = 'quiet';
+  private readonly machine = new StateMachine<OutboundState>('OutboundCall', TRANSITIONS, 'quiet');
   private readonly frameBytes: number;
   private readonly maxBytes: number;
   private readonly minBytes: number;
@@ -56,7 +57,7 @@ export class OutboundCall {
   }
 
   get state(): OutboundState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   /** Audio of the current utterance: the media events that can leave now (whole frames; the rest waits). */
@@ -89,7 +90,7 @@ export class OutboundCall {
       out.push(this.media(last));
     }
     // No audio at all since the last mark (an utterance that produced nothing): nothing to confirm.
-    if (this.stateValue !== 'playing') return out;
+    if (this.machine.state !== 'playing') return out;
     this.latestMark = this.nextMarkName();
     out.push(this.mark(this.latestMark));
     return out;
@@ -99,20 +100,20 @@ export class OutboundCall {
   clear(): OutboundEvent | undefined {
     this.carry = EMPTY;
     this.latestMark = undefined;
-    if (this.stateValue !== 'playing') return undefined;
-    this.setState('quiet');
+    if (this.machine.state !== 'playing') return undefined;
+    this.machine.to('quiet');
     return clearEvent(this.dialect, this.streamId);
   }
 
   /** A mark came back: true when it is the latest one sent, i.e. everything sent so far has been played. */
   markReturned(name: string): boolean {
-    if (this.stateValue !== 'playing' || name !== this.latestMark) return false;
-    this.setState('quiet');
+    if (this.machine.state !== 'playing' || name !== this.latestMark) return false;
+    this.machine.to('quiet');
     return true;
   }
 
   private media(bytes: Buffer): OutboundEvent {
-    if (this.stateValue === 'quiet') this.setState('playing');
+    if (this.machine.state === 'quiet') this.machine.to('playing');
     // Audio after a mark: that mark coming back no longer means everything has played.
     this.latestMark = undefined;
     this.mediaEvents += 1;
@@ -145,11 +146,6 @@ export class OutboundCall {
       default:
         return { event: 'mark', streamSid: this.streamId, mark: { name } };
     }
-  }
-
-  private setState(next: OutboundState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`OutboundCall: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
   }
 }
 

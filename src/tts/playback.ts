@@ -10,10 +10,11 @@
  */
 import { TimerSlot, type Clock } from '../common/clock';
 import type { SpeakingFigures } from './types';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type PlaybackState = 'silent' | 'speaking';
 
-const TRANSITIONS: Record<PlaybackState, readonly PlaybackState[]> = {
+const TRANSITIONS: TransitionTable<PlaybackState> = {
   silent: ['speaking'],
   speaking: ['silent'],
 };
@@ -28,7 +29,7 @@ export interface LeavingUtterance {
 }
 
 export class Playback {
-  private stateValue: PlaybackState = 'silent';
+  private readonly machine = new StateMachine<PlaybackState>('Playback', TRANSITIONS, 'silent');
   /** Clock time at which the audio that left so far should have finished playing. */
   private deadline = 0;
   private readonly timer: TimerSlot;
@@ -48,12 +49,12 @@ export class Playback {
   }
 
   get state(): PlaybackState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   /** Call just before a piece of audio leaves; sends `mute` first when the key was silent. */
   audioLeaving(durationMs: number, utterance: LeavingUtterance): void {
-    if (this.stateValue === 'silent' && durationMs <= 0) return; // nothing audible: no need to mute
+    if (this.machine.state === 'silent' && durationMs <= 0) return; // nothing audible: no need to mute
     this.clearTimer();
     const now = this.clock.now();
     const f = this.figures;
@@ -65,7 +66,7 @@ export class Playback {
     }
     f.durationMs += durationMs;
     this.deadline = Math.max(this.deadline, now) + durationMs;
-    if (this.stateValue === 'silent') {
+    if (this.machine.state === 'silent') {
       this.setState('speaking');
       this.endReason = 'played';
       this.signal('mute', this.snapshot());
@@ -85,7 +86,7 @@ export class Playback {
    */
   idle(tailMs: number, reason: 'played' | 'error' = 'played', confirmFallbackMs?: number): void {
     this.endReason = reason;
-    if (this.stateValue !== 'speaking') {
+    if (this.machine.state !== 'speaking') {
       this.figures = emptyFigures();
       return;
     }
@@ -96,7 +97,7 @@ export class Playback {
 
   /** The listener has played everything that left: unmute now, if idle() is waiting for this. */
   heard(): void {
-    if (this.stateValue !== 'speaking' || !this.awaitingHeard) return;
+    if (this.machine.state !== 'speaking' || !this.awaitingHeard) return;
     this.clearTimer();
     this.heardNow = true;
     this.end(this.endReason);
@@ -110,7 +111,7 @@ export class Playback {
   stopNow(reason: 'stop' | 'closed'): void {
     this.clearTimer();
     this.awaitingHeard = false;
-    if (this.stateValue === 'speaking') this.end(reason);
+    if (this.machine.state === 'speaking') this.end(reason);
     else this.figures = emptyFigures();
   }
 
@@ -140,8 +141,7 @@ export class Playback {
   }
 
   private setState(next: PlaybackState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`Playback: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   private clearTimer(): void {

@@ -13,6 +13,7 @@ import { Playback, type SpeakingAction } from './playback';
 import type { RequestLimits } from './request-plan';
 import type { AudioOut, SpeakingFigures, TtsSettings, UtteranceOutcome } from './types';
 import { Utterance, type TtsConnection, type UtteranceTiming } from './utterance';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type SpeakerState = 'idle' | 'busy' | 'closed';
 
@@ -23,7 +24,7 @@ export type SpeakerState = 'idle' | 'busy' | 'closed';
  */
 export const HEARD_FALLBACK_MS = 10_000;
 
-const TRANSITIONS: Record<SpeakerState, readonly SpeakerState[]> = {
+const TRANSITIONS: TransitionTable<SpeakerState> = {
   idle: ['busy', 'closed'],
   busy: ['idle', 'closed'],
   closed: [],
@@ -61,7 +62,7 @@ interface Running<C> {
 }
 
 export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
-  private stateValue: SpeakerState = 'idle';
+  private readonly machine = new StateMachine<SpeakerState>('Speaker', TRANSITIONS, 'idle');
   private readonly queue: TtsJob<C>[] = [];
   private current: Running<C> | null = null;
   private readonly playback: Playback;
@@ -76,7 +77,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   }
 
   get state(): SpeakerState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   get queued(): number {
@@ -93,11 +94,11 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
 
   /** Nothing running, queued, muted or overridden: the manager may forget this key. */
   get disposable(): boolean {
-    return this.stateValue === 'idle' && !this.speaking && Object.keys(this.overrides).length === 0;
+    return this.machine.state === 'idle' && !this.speaking && Object.keys(this.overrides).length === 0;
   }
 
   enqueue(job: TtsJob<C>): void {
-    if (this.stateValue === 'closed') throw new Error('Speaker: enqueue after close');
+    if (this.machine.state === 'closed') throw new Error('Speaker: enqueue after close');
     if (this.current && this.queue.length >= this.options.maxQueue) {
       throw new TtsError(
         'QUEUE_FULL',
@@ -111,7 +112,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
 
   /** Barge-in: cancel what is being said, drop what waits, unmute now. Returns how many were dropped. */
   stop(): number {
-    if (this.stateValue === 'closed') return 0;
+    if (this.machine.state === 'closed') return 0;
     const dropped = this.drop('stop');
     const running = this.current;
     this.current = null;
@@ -121,20 +122,20 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     }
     this.playback.noteDropped(dropped);
     this.playback.stopNow('stop');
-    if (this.stateValue === 'busy') this.setState('idle');
+    if (this.machine.state === 'busy') this.setState('idle');
     this.emit('changed');
     return dropped;
   }
 
   /** The listener confirmed that everything sent has played (a call's mark came back). */
   heard(): void {
-    if (this.stateValue !== 'idle' || this.current || this.queue.length > 0) return;
+    if (this.machine.state !== 'idle' || this.current || this.queue.length > 0) return;
     this.playback.heard();
   }
 
   /** Redeploy or shutdown: like stop, with reason `closed`; nothing more happens on this key. */
   close(): void {
-    if (this.stateValue === 'closed') return;
+    if (this.machine.state === 'closed') return;
     // Closed first: what follows emits events whose listeners may look at this speaker.
     this.setState('closed');
     const dropped = this.drop('closed');
@@ -156,17 +157,16 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   }
 
   private setState(next: SpeakerState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`Speaker: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   private next(): void {
     const job = this.queue.shift();
     if (!job) {
-      if (this.stateValue === 'busy') this.setState('idle');
+      if (this.machine.state === 'busy') this.setState('idle');
       return;
     }
-    if (this.stateValue === 'idle') this.setState('busy');
+    if (this.machine.state === 'idle') this.setState('busy');
     this.playback.busy();
     this.tailMs = job.settings.unmuteDelay;
     const { clock, connection, limits, timing } = this.options;
@@ -210,7 +210,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
       outcome = { status: 'failed', error: reported };
     }
     this.emit('finished', running.job.context, outcome);
-    if (this.stateValue === 'closed') return;
+    if (this.machine.state === 'closed') return;
     this.next();
     if (!this.current) {
       // A phone call says when its audio was played (the mark coming back): the estimate is only a fallback.
