@@ -16,6 +16,7 @@ import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
+import { attachStt } from './wyoming-attach';
 
 type SttDef = NodeDef & GradiumSttProps;
 
@@ -100,6 +101,15 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (_key, message) => node.warn(message));
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` serves this node's streams (wyoming-attach.ts).
+    let closing = false;
+    let detachWyoming = (): void => undefined;
+    if (props.wyoming) {
+      ready.then(() => {
+        if (!closing) detachWyoming = attachStt(RED, node, { wyoming: props.wyoming, endOfCommand: props.wyomingEndOfCommand, manager });
+      }, () => undefined);
+    }
+
     // A plain property name (the usual `topic`) is read directly: getMessageProperty parses the path on
     // every call, and this runs for every audio chunk.
     const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
@@ -181,6 +191,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      detachWyoming();
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {
           status.detach();

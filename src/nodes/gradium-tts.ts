@@ -14,6 +14,7 @@ import type { AudioOut } from '../tts/types';
 import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsStatus } from './tts-status';
+import { attachTts } from './wyoming-attach';
 
 type TtsDef = NodeDef & GradiumTtsProps;
 
@@ -87,6 +88,11 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` speaks with this node's settings (wyoming-attach.ts).
+    const detachWyoming = props.wyoming
+      ? attachTts(RED, node, { wyoming: props.wyoming, config: config!, manager: manager as TtsManager<unknown>, testing: testingOverrides(RED) })
+      : (): void => undefined;
+
     // A plain property name (the usual `topic`) is read directly; a path goes through Node-RED's parser.
     const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
     function rawKey(msg: NodeMessageInFlow): unknown {
@@ -131,6 +137,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
+      detachWyoming();
       manager.closeAll();
       status.detach();
       manager.removeAllListeners();

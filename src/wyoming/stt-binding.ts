@@ -17,6 +17,7 @@ import type { AudioFormat, SampleFormat } from '../audio/types';
 import { CodedError, type ErrorCode } from '../common/error-codes';
 import { realClock, TimerSlot, type Clock } from '../common/clock';
 import type { GradiumError } from '../gradium/errors';
+import { END_OF_COMMAND_MODES, type EndOfCommand } from '../settings/wyoming-spec';
 import type { DisconnectedPayload, Transcript } from '../streams/events';
 import { StateMachine, type TransitionTable } from '../streams/state-table';
 import type { StreamManager } from '../streams/stream-manager';
@@ -24,8 +25,7 @@ import type { WyomingEvent } from './framing';
 import { baseLanguage, type AsrDescription } from './info';
 import { RequestError, type Outbox, type ProgramHandler, type RequestHandler, type WyomingClient } from './requests';
 
-export const END_OF_COMMAND_MODES = ['home-assistant', 'gradium'] as const;
-export type EndOfCommand = (typeof END_OF_COMMAND_MODES)[number];
+export { END_OF_COMMAND_MODES, type EndOfCommand };
 
 /** With `gradium` end of command, Home Assistant's own 15 s cap no longer applies: this one does. */
 export const COMMAND_CAP_MS = 15_000;
