@@ -22,6 +22,7 @@ declare module 'multicast-dns' {
   }
   interface MulticastDns extends EventEmitter {
     respond(packet: { answers: Answer[]; additionals?: Answer[] }, cb?: (err: Error | null) => void): void;
+    respond(packet: { answers: Answer[]; additionals?: Answer[] }, to: { address: string; port: number }, cb?: (err: Error | null) => void): void;
     query(questions: Question[] | { questions: Question[] }, cb?: (err: Error | null) => void): void;
     destroy(cb?: () => void): void;
   }

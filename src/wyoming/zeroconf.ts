@@ -10,6 +10,7 @@ import multicastDns = require('multicast-dns');
 
 export const SERVICE_TYPE = '_wyoming._tcp.local';
 const TTL_SECONDS = 120;
+const MDNS_PORT = 5353;
 
 export interface AdvertiseOptions {
   /** The instance name Home Assistant shows in its discovery card. */
@@ -39,7 +40,9 @@ export class ZeroconfAdvertiser {
     this.host = `${(options.hostName ?? os.hostname()).split('.')[0]!.replace(/[^A-Za-z0-9-]/g, '-') || 'node-red'}.local`;
     this.addresses = options.addresses ?? ownAddresses();
     this.mdns = multicastDns(options.mdns);
-    this.mdns.on('query', (packet: { questions: { name: string; type: string }[] }) => this.onQuery(packet.questions));
+    this.mdns.on('query', (packet: { questions: { name: string; type: string }[] }, from: { address: string; port: number }) =>
+      this.onQuery(packet.questions, from),
+    );
     this.mdns.on('error', (err: Error) => options.onWarning?.(`zeroconf: ${err.message}`));
     this.mdns.on('warning', () => undefined);
     this.mdns.on('ready', () => this.announce(TTL_SECONDS));
@@ -69,18 +72,27 @@ export class ZeroconfAdvertiser {
     });
   }
 
-  private onQuery(questions: { name: string; type: string }[]): void {
+  private onQuery(questions: { name: string; type: string }[], from: { address: string; port: number }): void {
     if (this.stopped) return;
     const wanted = questions.some((q) => {
       const name = q.name.toLowerCase().replace(/\.$/, '');
       return name === SERVICE_TYPE || name === this.instance.toLowerCase() || name === this.host.toLowerCase() || name === '_services._dns-sd._udp.local';
     });
-    if (wanted) this.announce(TTL_SECONDS);
+    // A querier that is not on port 5353 is a one-shot (legacy) resolver: it gets its answer by unicast
+    // (RFC 6762 §6.7); everyone else hears it on the multicast group.
+    if (wanted) this.announce(TTL_SECONDS, from.port === MDNS_PORT ? undefined : from);
   }
 
-  private announce(ttl: number): void {
+  private announce(ttl: number, to?: { address: string; port: number }): void {
     if (this.stopped && ttl > 0) return;
     const [ptr, ...rest] = this.records(ttl);
+    const done = (err: Error | null): void => {
+      if (err) this.options.onWarning?.(`zeroconf: ${err.message}`);
+    };
+    if (to) {
+      this.mdns.respond({ answers: [ptr!], additionals: rest }, to, done);
+      return;
+    }
     this.mdns.respond({ answers: [ptr!], additionals: rest }, (err) => {
       if (err) this.options.onWarning?.(`zeroconf: ${err.message}`);
     });
