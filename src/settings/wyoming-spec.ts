@@ -26,11 +26,11 @@ export type WyomingServerValues = ValuesOf<typeof WYOMING_SERVER_SPEC>;
 
 /** gradium-stt: the wyoming-server it serves Home Assistant through ('' = not exposed), and who ends a command. */
 export const WYOMING_STT_SPEC = {
-  wyoming: { type: 'text', default: '', maxLength: 100 },
+  wyoming: { type: 'text', default: '' },
   wyomingEndOfCommand: { type: 'choice', default: 'home-assistant', values: END_OF_COMMAND_MODES },
 } as const satisfies SettingsSpec;
 
 /** gradium-tts: the wyoming-server it serves Home Assistant through ('' = not exposed). */
 export const WYOMING_TTS_SPEC = {
-  wyoming: { type: 'text', default: '', maxLength: 100 },
+  wyoming: { type: 'text', default: '' },
 } as const satisfies SettingsSpec;
