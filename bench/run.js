@@ -6,7 +6,7 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,wyoming
  *                                               run only these scenarios (results go to bench/results/partial.*;
  *                                               gate and tts always to bench/results/gate-latest.*, tts-latest.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
@@ -253,6 +253,8 @@ async function main() {
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
     if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });
+    // Home Assistant Assist: the Wyoming server (bench/wyoming-bench.js, results/wyoming-latest.*).
+    if (!only || only.includes('wyoming')) await require('./wyoming-bench').runWyomingBench({ quick });
   } finally {
     await emulator.stop();
   }

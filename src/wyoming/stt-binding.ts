@@ -121,6 +121,8 @@ class SttRequest<C> implements RequestHandler {
   private streamingStarted = false;
   private readonly cap: TimerSlot;
   private lastLanguage = '';
+  /** The context (msg) of this request's stream: made once per request, not per chunk. */
+  private context: C | undefined;
 
   constructor(
     private readonly binding: SttBinding<C>,
@@ -227,6 +229,7 @@ class SttRequest<C> implements RequestHandler {
     this.sent = '';
     this.streamingStarted = false;
     this.lastLanguage = '';
+    this.context = undefined;
   }
 
   private chunk(e: WyomingEvent): void {
@@ -246,7 +249,8 @@ class SttRequest<C> implements RequestHandler {
     }
     let accepted: boolean;
     try {
-      accepted = m.pushAudio(this.key, e.payload, format, this.options.context(this.client));
+      this.context ??= this.options.context(this.client);
+      accepted = m.pushAudio(this.key, e.payload, format, this.context);
     } catch (err) {
       throw asRequestError(err, 'BAD_AUDIO');
     }
@@ -280,7 +284,7 @@ class SttRequest<C> implements RequestHandler {
     this.machine.to('stopping');
     this.cap.cancel();
     try {
-      this.options.manager.stop(this.key, this.options.context(this.client));
+      this.options.manager.stop(this.key, this.context ?? this.options.context(this.client));
     } catch (err) {
       // No stream left (it ended on its own, or the gate never opened one): what was heard is the answer.
       if (err instanceof CodedError && err.code === 'NO_STREAM') this.answer();
