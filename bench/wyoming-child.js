@@ -34,7 +34,8 @@ WebSocket.prototype.emit = function benchEmit(event, data) {
 
 const { prepareAudio } = require('../dist/audio');
 const { StreamManager } = require('../dist/streams/stream-manager');
-const { propsFromConfig, settingsOf, formatOf } = require('../dist/nodes/stt-input');
+const { propsFromConfig, formatOf } = require('../dist/nodes/stt-input');
+const { streamSettingsOf } = require('../dist/streams/stream-defaults');
 const { propsFromConfig: ttsProps, speechSettingsOf } = require('../dist/nodes/tts-input');
 const { WyomingServer, SttBinding, TtsBinding, parseAllowList, encodeEvent, EventReader } = require('../dist/wyoming');
 const { WyomingConnection } = require('../dist/wyoming/connection');
@@ -120,7 +121,7 @@ async function main(params) {
   const url = params.url;
   const sttValues = propsFromConfig({ sendAudio: 'always' });
   const manager = new StreamManager({
-    settings: settingsOf(sttValues),
+    settings: streamSettingsOf(sttValues),
     format: formatOf(sttValues),
     maxStreams: 1000,
     connection: () => ({ url, apiKey: 'bench-key' }),
