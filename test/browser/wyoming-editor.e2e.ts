@@ -50,13 +50,13 @@ function testFlow(endpoint: string, port: number): unknown[] {
   ];
 }
 
-async function saveScreenshot(page: Page, name: string, lang: string, toDocs: boolean): Promise<void> {
+async function saveScreenshot(page: Page, name: string, lang: string, toDocs: boolean, selector = '.red-ui-tray'): Promise<void> {
   await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1);
   await page.waitForFunction(() => {
     const w = globalThis as unknown as EditorWindow & { $: (s: string) => { length: number } };
     return w.$(':animated').length === 0 && w.$('.red-ui-popover:visible').length === 0;
   });
-  const shot = await page.locator('.red-ui-tray').first().screenshot({ animations: 'disabled' });
+  const shot = await page.locator(selector).first().screenshot({ animations: 'disabled' });
   fs.mkdirSync(path.join(ARTIFACTS, lang), { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS, lang, `${name}.png`), shot);
   if (toDocs) {
@@ -210,8 +210,8 @@ describe('Home Assistant Assist dialogs in a real browser (Chromium)', function 
         await page.locator('label[for="node-input-wyoming"]').waitFor({ state: 'visible' });
         assert.equal((await page.locator('label[for="node-input-wyoming"] span').textContent())?.trim(), tts.get('gradium-tts.label.wyoming'));
         assert.equal(await field.inputValue(), 'wy1');
-        await page.locator('label[for="node-input-wyoming"]').scrollIntoViewIfNeeded();
-        await saveScreenshot(page, 'gradium-tts-wyoming', lang.locale, lang.docs);
+        await page.locator('#gradium-tts-section-wyoming').scrollIntoViewIfNeeded();
+        await saveScreenshot(page, 'gradium-tts-wyoming', lang.locale, lang.docs, '#gradium-tts-section-wyoming');
       });
     });
   }
