@@ -14,12 +14,6 @@ declare module 'multicast-dns' {
     flush?: boolean;
     data: unknown;
   }
-  interface Packet {
-    type?: string;
-    questions: Question[];
-    answers: Answer[];
-    additionals?: Answer[];
-  }
   interface MulticastDns extends EventEmitter {
     respond(packet: { answers: Answer[]; additionals?: Answer[] }, cb?: (err: Error | null) => void): void;
     respond(packet: { answers: Answer[]; additionals?: Answer[] }, to: { address: string; port: number }, cb?: (err: Error | null) => void): void;
