@@ -17,6 +17,7 @@ import { SttBinding } from '../wyoming/stt-binding';
 import { TtsBinding, type VoiceCatalogue } from '../wyoming/tts-binding';
 import type { WyomingServer } from '../wyoming/server';
 import type { GradiumConfigNode, WyomingServerNode } from './node-config';
+import { testingOverrides } from './node-setup';
 
 /** The languages a Wyoming request may ask for: Gradium's, without `any` (which is not a language). */
 const REQUEST_LANGUAGES = LANGUAGES.filter((l) => l !== 'any');
@@ -80,6 +81,8 @@ export function attachStt(RED: NodeAPI, node: Node, o: SttAttachOptions): () => 
     endOfCommand: o.endOfCommand,
     // The message each request's stream carries: its outputs say what Home Assistant heard, and from whom.
     context: (client) => ({ _msgid: RED.util.generateId(), wyoming: { client: client.id, program: 'asr' } }) as NodeMessageInFlow,
+    // Hidden setting `wyomingServerTesting.commandCapMs`: a short cap for tests of the `gradium` end of command.
+    capMs: testingOverrides<{ commandCapMs: number }>(RED, 'wyomingServerTesting').commandCapMs,
   });
   const detach = attachTo(server, node, () => server.attachAsr(binding, label(node, 'gradium-stt')));
   return () => {

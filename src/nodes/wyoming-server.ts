@@ -15,9 +15,10 @@ import { WyomingServer } from '../wyoming/server';
 import { ZeroconfAdvertiser } from '../wyoming/zeroconf';
 
 
-/** Hidden setting `wyomingServerTesting`: zeroconf options for tests (bind to loopback). */
+/** Hidden setting `wyomingServerTesting`: zeroconf options for tests (bind to loopback), a short command cap. */
 interface WyomingTesting {
   zeroconf?: { addresses?: string[]; mdns?: Record<string, unknown> };
+  commandCapMs?: number;
 }
 
 function packageVersion(): string {

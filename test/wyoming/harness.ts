@@ -35,6 +35,10 @@ export interface FlowOptions {
   tts?: Partial<GradiumTtsProps> | null;
   /** A second gradium-stt on the same server (refused). */
   secondStt?: boolean;
+  /** The key the config node carries (default: one the emulator accepts). */
+  apiKey?: string;
+  /** Hidden setting wyomingServerTesting. */
+  testing?: { commandCapMs?: number };
 }
 
 export interface OutMsg extends NodeMessage {
@@ -69,7 +73,8 @@ export class WyomingFlow {
 
   static async start(o: FlowOptions): Promise<WyomingFlow> {
     const f = new WyomingFlow();
-    await helper.load([configNode, sttNode, ttsNode, wyomingNode], WyomingFlow.flow(o) as Parameters<typeof helper.load>[1], { c1: { apiKey: KEY } });
+    helper.settings({ wyomingServerTesting: o.testing } as Parameters<typeof helper.settings>[0]);
+    await helper.load([configNode, sttNode, ttsNode, wyomingNode], WyomingFlow.flow(o) as Parameters<typeof helper.load>[1], { c1: { apiKey: o.apiKey ?? KEY } });
     const capture = (id: string, sink: OutMsg[]): void =>
       (helper.getNode(id) as unknown as { on(e: 'input', cb: (m: OutMsg) => void): void }).on('input', (m) => sink.push(m));
     capture('o1', f.connected);

@@ -155,6 +155,27 @@ describe('wyoming: Home Assistant sequences with the real Python client', functi
     assert.equal((flow.disconnected[0]?.payload as { reason: string }).reason, 'reset');
   });
 
+  it('end of command "gradium" with no turn end (manual turns): the cap answers with what was heard', async () => {
+    await WyomingFlow.start({ url: emu.url, port, stt: { wyomingEndOfCommand: 'gradium', turnMode: 'manual' }, testing: { commandCapMs: 2500 } });
+    const long = path.join(tmp, 'long.raw');
+    fs.writeFileSync(long, speechPcm([{ speechMs: 1200, silenceMs: 5000 }]));
+    const r = await runClient(site, ['stt', '127.0.0.1', port, long, 'en', '--concurrent']);
+    const transcript = (r.events as Ev[]).find((e) => e.type === 'transcript');
+    assert.equal(transcript?.data.text, 'turn on the kitchen light');
+    assert.equal(r.uploaded_all, false);
+  });
+
+  it('a key Gradium refuses: speech to text and text to speech answer an error KEY_REFUSED, then close', async () => {
+    await WyomingFlow.start({ url: emu.url, port, apiKey: 'gsk_not_this_one' });
+    const stt = await runClient(site, ['stt', '127.0.0.1', port, speech, 'en']);
+    const events = stt.events as Ev[];
+    const error = events.find((e) => e.type === 'error');
+    assert.equal(error?.data.code, 'KEY_REFUSED', JSON.stringify(events));
+    assert.equal(events.at(-1)?.type, '(closed)');
+    const tts = await runClient(site, ['tts', '127.0.0.1', port, 'Hello.']);
+    assert.equal((tts.error as { code: string }).code, 'KEY_REFUSED');
+  });
+
   it('text to speech: synthesize → audio-start, audio-chunks of whole samples at the node rate, audio-stop', async () => {
     await WyomingFlow.start({ url: emu.url, port, tts: { sampleRate: 22050, format: 'opus' } });
     const r = await runClient(site, ['tts', '127.0.0.1', port, 'Hello from Node-RED.']);
