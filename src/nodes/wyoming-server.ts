@@ -103,6 +103,17 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
+  // The dialog's status line: listening or why not, connections open, and those refused (allow, maxConnections).
+  RED.httpAdmin.get('/wyoming-server/:id/status', RED.auth.needsPermission('wyoming-server.read'), (req, res) => {
+    const node = RED.nodes.getNode(String(req.params.id)) as WyomingServerNode | null;
+    const server = node?.wyoming;
+    if (!server) {
+      res.json({ state: 'not-deployed' });
+      return;
+    }
+    res.json({ state: server.state, port: server.port, error: server.error?.message ?? null, programs: server.programs, ...server.counters });
+  });
+
   RED.nodes.registerType('wyoming-server', WyomingServerConfig, {
     settings: {
       // The names, defaults and ranges for the dialog's validators (one source of truth).

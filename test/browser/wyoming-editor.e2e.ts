@@ -167,6 +167,12 @@ describe('Home Assistant Assist dialogs in a real browser (Chromium)', function 
         assert.equal((await page.locator('label[for="node-config-input-allow"] span').textContent())?.trim(), wy.get('wyoming-server.label.allow'));
         const warning = page.locator('#wyoming-server-anyone');
         assert.equal(await warning.isVisible(), false);
+        // The status line of the deployed server, from the runtime.
+        await page.waitForSelector('#wyoming-server-status[data-state="listening"]');
+        assert.equal(
+          (await page.locator('#wyoming-server-status').textContent())?.trim(),
+          wy.get('wyoming-server.status.listening', { port, connections: 0, notAllowed: 0, full: 0 }),
+        );
         // The README shows a new node's values (the deployed test server listens on loopback, another port).
         await page.locator('#node-config-input-host').fill(String(WYOMING_SERVER_DEFAULTS.host));
         await page.locator('#node-config-input-port').fill(String(WYOMING_SERVER_DEFAULTS.port));

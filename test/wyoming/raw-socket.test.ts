@@ -150,6 +150,9 @@ describe('wyoming: raw sockets — bad input, limits, lifecycle', function () {
     assert.deepEqual(c.events, []);
     const server = (helper.getNode('w1') as unknown as { wyoming: { counters: { refusedNotAllowed: number } } }).wyoming;
     assert.equal(server.counters.refusedNotAllowed, 1);
+    // The dialog's status line reads the same count through the admin API.
+    const res = await helper.request().get('/wyoming-server/w1/status').expect(200);
+    assert.deepEqual([res.body.state, res.body.refusedNotAllowed, res.body.refusedFull], ['listening', 1, 0]);
   });
 
   it('maxConnections: one more connection is closed at once and counted; a freed place is taken again', async () => {
