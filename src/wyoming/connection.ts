@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../common/error-codes';
 import { TimerSlot, type Clock } from '../common/clock';
-import { StateMachine, type TransitionTable } from '../streams/state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import { encodeEvent, EventReader, FramingError, type WyomingEvent } from './framing';
 import { RequestError, type Outbox, type ProgramHandler, type RequestHandler, type WyomingClient } from './requests';
 

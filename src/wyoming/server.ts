@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import { CodedError, type ErrorCode } from '../common/error-codes';
 import { realClock, type Clock } from '../common/clock';
 import { TypedEmitter } from '../common/typed-emitter';
-import { StateMachine, type TransitionTable } from '../streams/state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import type { AllowList } from './allow-list';
 import { WyomingConnection } from './connection';
 import { infoData, type AsrDescription, type TtsDescription } from './info';

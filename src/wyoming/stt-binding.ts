@@ -19,7 +19,7 @@ import { realClock, TimerSlot, type Clock } from '../common/clock';
 import type { GradiumError } from '../gradium/errors';
 import { END_OF_COMMAND_MODES, type EndOfCommand } from '../settings/wyoming-spec';
 import type { DisconnectedPayload, Transcript } from '../streams/events';
-import { StateMachine, type TransitionTable } from '../streams/state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import type { StreamManager } from '../streams/stream-manager';
 import type { WyomingEvent } from './framing';
 import { baseLanguage, type AsrDescription } from './info';

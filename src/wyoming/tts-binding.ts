@@ -13,7 +13,7 @@
  * spoken again. One audio-start for the whole stream (Home Assistant reads only the first).
  */
 import { realClock, type Clock } from '../common/clock';
-import { StateMachine, type TransitionTable } from '../streams/state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../tts/request-plan';
 import { Speaker } from '../tts/speaker';
 import type { AudioOut, TtsSettings, UtteranceOutcome } from '../tts/types';
