@@ -6,7 +6,7 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,phone
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,wyoming,phone
  *                                               run only these scenarios (results go to bench/results/partial.*;
  *                                               gate, tts, phone always to bench/results/gate-latest.*, tts-latest.*,
  *                                               phone-latest.*)
@@ -254,6 +254,8 @@ async function main() {
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
     if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });
+    // Home Assistant Assist: the Wyoming server (bench/wyoming-bench.js, results/wyoming-latest.*).
+    if (!only || only.includes('wyoming')) await require('./wyoming-bench').runWyomingBench({ quick });
     // Phone calls: media-stream events in and out (bench/phone-bench.js, results/phone-latest.*).
     if (!only || only.includes('phone')) await require('./phone-bench').runPhoneBench({ quick });
   } finally {

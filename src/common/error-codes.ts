@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   STREAM_CAP: 'a new stream was refused because the node already runs its maximum number of streams',
   NO_STREAM: 'an action named a stream that is not open',
   QUEUE_FULL: 'a text to speak was refused because its key already has the most utterances waiting',
+  // Wyoming (Home Assistant Assist), src/wyoming
+  BAD_EVENT: 'a Wyoming client sent an event that breaks the protocol or its limits (header, lengths, data block, fields)',
+  LANGUAGE_UNSUPPORTED: 'a Wyoming client asked for a language the node does not accept',
+  PORT_IN_USE: 'the wyoming-server could not listen: the port is in use or the address is not one of this machine',
+  WYOMING_TAKEN: 'the wyoming-server already serves another gradium-stt (or gradium-tts); one of each per server',
   // Phone calls (media streams)
   BAD_MEDIA_EVENT: 'a phone media-stream event was not understood: not JSON, unknown event, no stream id, bad base64, media before start',
 } as const;

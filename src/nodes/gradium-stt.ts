@@ -19,6 +19,7 @@ import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides 
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
 import { SttMediaStream } from './stt-media-stream';
 import { SttStatus } from './stt-status';
+import { attachStt } from './wyoming-attach';
 
 type SttDef = NodeDef & GradiumSttProps;
 
@@ -103,6 +104,15 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (_key, message) => node.warn(message));
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` serves this node's streams (wyoming-attach.ts).
+    let closing = false;
+    let detachWyoming = (): void => undefined;
+    if (props.wyoming) {
+      ready.then(() => {
+        if (!closing) detachWyoming = attachStt(RED, node, { wyoming: props.wyoming, endOfCommand: props.wyomingEndOfCommand, manager });
+      }, () => undefined);
+    }
+
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
       if (a === undefined || a === null || a === '') return undefined;
@@ -167,6 +177,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      detachWyoming();
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {
           status.detach();

@@ -17,6 +17,7 @@ import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides 
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsMediaStream } from './tts-media-stream';
 import { TtsStatus } from './tts-status';
+import { attachTts } from './wyoming-attach';
 
 type TtsDef = NodeDef & GradiumTtsProps;
 
@@ -106,6 +107,11 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` speaks with this node's settings (wyoming-attach.ts).
+    const detachWyoming = props.wyoming
+      ? attachTts(RED, node, { wyoming: props.wyoming, config: config!, manager: manager as TtsManager<unknown>, testing: testingOverrides<TtsManagerOptions>(RED, 'gradiumTtsTesting') })
+      : (): void => undefined;
+
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
       try {
@@ -147,6 +153,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
+      detachWyoming();
       manager.closeAll();
       calls.close();
       status.detach();

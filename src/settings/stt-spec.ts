@@ -10,6 +10,7 @@ import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/format-
 import { DELAYS_IN_FRAMES, LANGUAGES } from '../gradium/protocol';
 import { GATE_SPEC, GATE_SPEC_WHEN_MISSING } from '../voice-gate/gate-settings';
 import type { SettingsSpec, ValuesOf } from './spec';
+import { WYOMING_STT_SPEC } from './wyoming-spec';
 
 export const TURN_MODES = ['vad', 'manual'] as const;
 
@@ -62,6 +63,8 @@ export const STT_SPEC = {
   bufferSeconds: { type: 'number', default: 10, min: 0, max: 120, unit: 's', live: true, alias: 'buffer_seconds' },
   // The voice gate (sendAudio, gateAggressiveness, gatePreRoll, gateHangover): declared beside the gate itself.
   ...GATE_SPEC,
+  // Home Assistant Assist (wyoming, wyomingEndOfCommand): declared with the wyoming-server node.
+  ...WYOMING_STT_SPEC,
 } as const satisfies SettingsSpec;
 
 export type SttValues = ValuesOf<typeof STT_SPEC>;

@@ -8,6 +8,7 @@ import { TTS_PCM_RATES } from '../gradium/tts-protocol';
 import { DIALECTS } from '../telephony/dialects';
 import { DELIVERIES, OUTPUT_ENCODINGS } from '../tts/types';
 import type { SettingsSpec, ValuesOf } from './spec';
+import { WYOMING_TTS_SPEC } from './wyoming-spec';
 
 /** Emma, the voice Gradium's own clients and guides default to (docs/gradium-tts-protocol.md, "Voices"). */
 export const DEFAULT_VOICE = 'YTpq7expH9539ERJ';
@@ -30,6 +31,8 @@ export const TTS_SPEC = {
   temperature: { type: 'number', default: 0.7, min: 0, max: 1.4, live: true, session: true, alias: 'temp' },
   /** The tail after the audio should have finished playing, before `unmute`. */
   unmuteDelay: { type: 'number', default: 300, min: 0, max: 10_000, integer: true, unit: 'ms', live: true, alias: 'unmute_delay' },
+  // Home Assistant Assist (wyoming): declared with the wyoming-server node.
+  ...WYOMING_TTS_SPEC,
   // Phone calls: whose media-stream events `delivery: "media-stream"` sends (README, "Phone calls").
   dialect: { type: 'choice', default: 'twilio', values: DIALECTS, live: true },
 } as const satisfies SettingsSpec;
