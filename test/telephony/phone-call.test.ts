@@ -114,7 +114,6 @@ describe('example 12 answers simulated Twilio calls in a real Node-RED', functio
     const tab = nodes.find((n) => n.z)!.z!;
     for (const n of nodes) {
       if (n.type === 'gradium-config') Object.assign(n, { region: 'custom', endpoint: emulator.url, credentials: { apiKey: 'phone-test-key' } });
-      if (n.type === 'gradium-stt' && process.env.PHONE_ALWAYS) n.sendAudio = 'always';
       if (n.type === 'debug') Object.assign(n, { name: `ex12-${String(n.name)}`, console: true, complete: 'true', targetType: 'full' });
     }
     const catcher: FlowNode[] = [
