@@ -16,11 +16,13 @@ import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
 import type { GradiumConfigNode, GradiumSttProps } from './node-config';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
 import { SttStatus } from './stt-status';
+import { ffmpegOptionsOf, sourceOf } from './stt-sources';
+import { maskSecrets } from '../sources/source-url';
 
 type SttDef = NodeDef & GradiumSttProps;
 
 /** Properties of the input message that are instructions to this node, not data to carry along. */
-const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic']);
+const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic', 'source']);
 const ACTIONS = ['start', 'flush', 'stop', 'mute', 'unmute'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -52,8 +54,10 @@ export = function register(RED: NodeAPI): void {
     const status = new SttStatus(node, RED._.bind(RED));
 
     let props: SttValues;
+    let ffmpeg: ReturnType<typeof ffmpegOptionsOf>;
     try {
       props = propsFromConfig(def);
+      ffmpeg = ffmpegOptionsOf(props);
     } catch (err) {
       status.fatal('config');
       const message = `gradium-stt is misconfigured: ${(err as Error).message}`;
@@ -74,6 +78,7 @@ export = function register(RED: NodeAPI): void {
       maxStreams: props.maxStreams,
       connection: () => config.connection(),
       gate: sendAudioGates((_key, message) => node.warn(message)),
+      ffmpeg: { ffmpegPath: ffmpeg.ffmpegPath, maxDecoders: ffmpeg.maxDecoders },
       ...testingOverrides(RED),
     });
     status.attach(manager);
@@ -98,7 +103,11 @@ export = function register(RED: NodeAPI): void {
       const reported = new CodedError(err.code, `stream "${key}": ${err.message}`);
       node.error(reported, outMessage(key, ctx, { payload: err.message }));
     });
-    manager.on('warning', (_key, message) => node.warn(message));
+    manager.on('warning', (_key, message) => node.warn(maskSecrets(message)));
+    manager.on('inputFailed', (key, err, ctx) => {
+      const message = maskSecrets(err.message);
+      node.error(new CodedError(err.code, message), outMessage(key, ctx, { payload: message }));
+    });
 
     // A plain property name (the usual `topic`) is read directly: getMessageProperty parses the path on
     // every call, and this runs for every audio chunk.
@@ -161,8 +170,10 @@ export = function register(RED: NodeAPI): void {
         // With an action, a payload that cannot be audio is ignored: an Inject node's timestamp, or the figures
         // gradium-tts sends in msg.payload with its mute/unmute (a plain object is never audio).
         const hasAudio = !isNoAudio(m.payload) && !(action !== undefined && isPlainObject(m.payload));
+        const source = sourceOf(m, action, ffmpeg.schemes);
         // start and unmute come before the message's audio, the other actions after it.
-        if (action === 'start') manager.start(key, msg);
+        if (source) manager.startSource(key, source, msg);
+        else if (action === 'start') manager.start(key, msg);
         if (action === 'unmute') manager.unmute(named);
         if (hasAudio) {
           manager.pushAudio(key, m.payload, m.format, msg);

@@ -18,6 +18,7 @@ function rankOf(file: string): number {
     gradium: 1,
     audio: 2,
     'voice-gate': 3,
+    sources: 3,
     tts: 3,
     streams: 5,
     emulator: 5,
