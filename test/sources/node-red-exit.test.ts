@@ -2,7 +2,6 @@
  * No ffmpeg outlives Node-RED: a real Node-RED process reads a never-ending HTTP source through ffmpeg, is
  * stopped the way a service manager stops it (SIGTERM), and the ffmpeg it ran is gone with it.
  */
-import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type * as net from 'node:net';
