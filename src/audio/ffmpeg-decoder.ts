@@ -129,6 +129,11 @@ export class FfmpegDecoder extends TypedEmitter<DecoderEvents> {
     return this.child.pid;
   }
 
+  /** Input written and not yet taken by ffmpeg. */
+  get queuedBytes(): number {
+    return this.child.stdin?.writableLength ?? 0;
+  }
+
   /** Whether more input may be written. */
   get writable(): boolean {
     return this.machine.is('running') && !this.options.url;

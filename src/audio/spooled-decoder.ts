@@ -49,6 +49,11 @@ export class SpooledDecoder extends TypedEmitter<DecoderEvents> {
     return this.decoder?.pid;
   }
 
+  /** Written to the temporary file as it comes: nothing waits for ffmpeg. */
+  get queuedBytes(): number {
+    return this.out.writableLength;
+  }
+
   get writable(): boolean {
     return this.machine.is('spooling');
   }

@@ -21,7 +21,7 @@ import { validateFormatOverride } from '../audio/format-override';
 import type { SourceDrop } from '../sources/url-source';
 import { UrlSource } from '../sources/url-source';
 import type { SourceUrl } from '../sources/source-url';
-import type { Clock } from '../common/clock';
+import { realClock, TimerSlot, type Clock } from '../common/clock';
 
 export interface FfmpegOptions {
   ffmpegPath: string;
@@ -72,28 +72,53 @@ export interface FfmpegSink {
 
 type Mode = 'off' | 'decoding' | 'failed';
 
+type Decoder = FfmpegDecoder | SpooledDecoder;
+
+/** Input waiting in ffmpeg's pipe above which a message is refused: a bound, not a queue that grows. */
+export const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+
 export class FfmpegInput {
-  private decoder: FfmpegDecoder | SpooledDecoder | null = null;
+  /** The decoder that takes the key's input now. */
+  private decoder: Decoder | null = null;
+  /** Every decoder of the key still running: the current one and those finishing their last samples. */
+  private readonly live = new Set<Decoder>();
   private source: UrlSource | null = null;
   private mode: Mode = 'off';
   private droppedBytes = 0;
   private what = '';
+  private readonly clock: Clock;
+  /** Ends the current decoder's input when no input came for the key's idle timeout. */
+  private readonly inputIdle: TimerSlot;
+  private lastWriteAt = -Infinity;
 
   constructor(
     private readonly key: string,
     private readonly options: FfmpegOptions,
     private readonly slots: DecoderSlots,
     private readonly sink: FfmpegSink,
-    private readonly clock?: Clock,
-  ) {}
+    clock: Clock | undefined,
+    /** The key's idle timeout (ms, 0 = never): input that stops for this long has ended. */
+    private readonly idleMs: () => number,
+  ) {
+    this.clock = clock ?? realClock;
+    this.inputIdle = new TimerSlot(this.clock);
+  }
+
+  /**
+   * No input for `ms`: a stream that ends by idle closes ffmpeg's input only then. A microphone streaming a
+   * container whose speech paused (the voice gate sent nothing) is still mid-input, and its decoder goes on.
+   */
+  inputQuietFor(ms: number): boolean {
+    return this.clock.now() - this.lastWriteAt >= ms - 1;
+  }
 
   /** Something of this key is in ffmpeg's hands (a decoder or a source): the key's stream exists. */
   get busy(): boolean {
-    return this.decoder !== null || this.source !== null;
+    return this.live.size > 0 || this.source !== null;
   }
 
   get pids(): number[] {
-    return [this.decoder?.pid, this.source?.pid].filter((p): p is number => p !== undefined);
+    return [...[...this.live].map((d) => d.pid), this.source?.pid].filter((p): p is number => p !== undefined);
   }
 
   /**
@@ -104,6 +129,8 @@ export class FfmpegInput {
   offer(payload: unknown, override: unknown, format: AudioFormat, freshInput: boolean): boolean {
     if (this.source) throw new CodedError('BAD_INPUT', `stream "${this.key}" reads ${this.source.shown}; it takes no audio messages until "stop"`);
     const encoding = override === undefined ? format.encoding : (validateFormatOverride(override).encoding ?? format.encoding);
+    // A decoder finishing its last samples (the stream is ending) takes no more: new input gets a fresh one.
+    if (this.decoder && !this.decoder.writable) this.decoder = null;
     if (this.decoder) {
       this.write(payloadToBytes(payload).bytes);
       return true;
@@ -158,25 +185,24 @@ export class FfmpegInput {
     }
     this.mode = this.mode === 'failed' ? 'off' : this.mode;
     this.reportDropped();
-    const decoder = this.decoder;
-    if (!decoder) {
+    this.inputIdle.cancel();
+    this.decoder?.end();
+    this.decoder = null;
+    if (this.live.size === 0) {
       this.mode = 'off';
       return undefined;
     }
-    decoder.end();
-    return decoder.exited().then(() => undefined);
+    return Promise.all([...this.live].map((d) => d.exited())).then(() => undefined);
   }
 
   /** reset, redeploy, the key dropped: every process of the key is killed now. */
   kill(): void {
     this.source?.stop();
     if (this.source) this.releaseSource(this.source);
-    const decoder = this.decoder;
     this.decoder = null;
-    if (decoder) {
-      decoder.close();
-      this.slots.give();
-    }
+    this.inputIdle.cancel();
+    // Each close reports 'killed' to onExit, which gives the slot back.
+    for (const d of [...this.live]) d.close();
     this.reportDropped();
     this.mode = 'off';
   }
@@ -192,6 +218,7 @@ export class FfmpegInput {
     const options = { ffmpegPath: this.options.ffmpegPath, describe: this.what };
     const decoder = whole ? new SpooledDecoder(options) : new FfmpegDecoder(options);
     this.decoder = decoder;
+    this.live.add(decoder);
     this.mode = 'decoding';
     this.droppedBytes = 0;
     decoder.on('pcm', (pcm) => this.sink.pcm(pcm));
@@ -199,19 +226,39 @@ export class FfmpegInput {
   }
 
   private write(bytes: Buffer): void {
-    // ffmpeg's input pipe is not bounded by write(): a stream's messages come at their own pace and a voice
-    // note is one message, so what waits in the pipe is at most one message ahead of ffmpeg.
-    this.decoder!.write(bytes);
+    const decoder = this.decoder!;
+    // Messages come at their sender's pace: what waits in ffmpeg's pipe is bounded, never a growing queue.
+    if (decoder.queuedBytes > MAX_QUEUED_BYTES) {
+      throw new CodedError(
+        'BAD_AUDIO',
+        `stream "${this.key}": ffmpeg is ${Math.round(decoder.queuedBytes / 1024 / 1024)} MB behind on ${this.what}; this message is dropped. ` +
+          'Send the audio at its own pace, or in one message per file.',
+      );
+    }
+    decoder.write(bytes);
+    this.lastWriteAt = this.clock.now();
+    // A voice note sent without "stop" (and an M4A, which gives nothing before its end) ends when its input
+    // stops for the idle timeout, like any stream.
+    const idle = this.idleMs();
+    if (idle > 0) {
+      this.inputIdle.set(() => {
+        if (this.decoder === decoder && decoder.writable) {
+          decoder.end();
+          this.decoder = null;
+        }
+      }, idle);
+    }
   }
 
-  private onExit(decoder: FfmpegDecoder | SpooledDecoder, exit: DecoderExit): void {
-    if (this.decoder !== decoder) return;
-    this.decoder = null;
+  private onExit(decoder: Decoder, exit: DecoderExit): void {
+    if (!this.live.delete(decoder)) return;
     this.slots.give();
+    if (this.decoder === decoder) this.decoder = null;
+    // The mode follows the newest input: an older decoder finishing does not change a newer one's.
     if (exit.state === 'failed' && exit.error) {
-      this.mode = 'failed';
+      if (!this.decoder) this.mode = 'failed';
       this.sink.failed(new CodedError(exit.error.code, `stream "${this.key}": ${exit.error.message}`));
-    } else {
+    } else if (!this.decoder) {
       this.mode = 'off';
     }
   }

@@ -73,7 +73,7 @@ export interface StreamOptions {
    * Input still on its way when the stream is to end (ffmpeg decoding the last of a voice note): the end waits
    * for it, so its last samples reach the final. Undefined when nothing is pending.
    */
-  settleInput?: () => Promise<void> | undefined;
+  settleInput?: (reason: DisconnectReason) => Promise<void> | undefined;
   /** What mute and the voice gate kept back since the key's last report (for the disconnected payload). */
   takeKeptBack?: () => KeptBack;
   clock?: Clock;
@@ -195,7 +195,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   /** End the stream: last audio, final, end_of_stream, close. */
   stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
     if (this.ending || this.settling || this.machine.is(StreamState.ENDED)) return;
-    const pending = this.options.settleInput?.();
+    const pending = this.options.settleInput?.(reason);
     if (pending) {
       this.settling = true;
       this.idle.stop();

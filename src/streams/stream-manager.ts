@@ -384,7 +384,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       stallTimeoutMs: this.options.stallTimeoutMs,
       maxBufferedBytes: this.options.maxBufferedBytes,
       drainInput: (reason) => channel.drainForEnd(reason),
-      settleInput: () => this.channels.get(key)?.ffmpeg?.settle(),
+      settleInput: (reason) => {
+        const ffmpeg = this.channels.get(key)?.ffmpeg;
+        // An idle end while the key's container input still flows (speech paused) leaves its decoder running.
+        if (!ffmpeg || (reason === 'idle' && !ffmpeg.inputQuietFor(this.settingsFor(key).idleTimeout))) return undefined;
+        return ffmpeg.settle();
+      },
       takeKeptBack: () => channel.takeKeptBack(),
       clock: this.clock,
       transport: this.options.transport,
@@ -465,7 +470,14 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         },
         warning: (message) => this.emit('warning', key, message),
       };
-      entry.ffmpeg = new FfmpegInput(key, this.options.ffmpeg ?? { ffmpegPath: 'ffmpeg', maxDecoders: 8 }, this.decoderSlots, sink, this.clock);
+      entry.ffmpeg = new FfmpegInput(
+        key,
+        this.options.ffmpeg ?? { ffmpegPath: 'ffmpeg', maxDecoders: 8 },
+        this.decoderSlots,
+        sink,
+        this.clock,
+        () => this.settingsFor(key).idleTimeout,
+      );
     }
     return entry.ffmpeg;
   }
@@ -481,8 +493,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   /** Decoded samples of the key: into its pipeline, then like any audio. */
   private onDecoded(entry: Entry<C>, samples: Buffer): void {
-    if (this.closing || this.channels.get(entry.channel.key) !== entry) return;
+    if (this.channels.get(entry.channel.key) !== entry) return;
     const { channel } = entry;
+    // Closing: the last samples of input taken before still reach its stream; nothing opens a new one.
+    if (this.closing && !channel.stream) return;
     try {
       const frames = channel.pipeline.push(samples, DECODED_FORMAT);
       entry.quiet.touch();

@@ -60,6 +60,19 @@ describe('sources: voice notes and files through ffmpeg (Node-RED + ffmpeg + emu
     assert.deepEqual(h.errors, []);
   });
 
+  for (const name of ['hello.mp3', 'hello.m4a']) {
+    it(`${name} left to the idle timeout (no stop): ffmpeg's input is closed, its last samples awaited, the same words`, async () => {
+      emu.setScript(SCRIPT);
+      const h = await SttHarness.start(emu.url, { idleTimeout: 400 });
+      const bytes = fs.readFileSync(files.find((f) => f.name === name)!.file);
+      h.audio('note', byteChunks(bytes, 4096));
+      await until('the idle end', () => h.disconnected.some((d) => d.payload.reason === 'idle'), 20000);
+      const words = h.finals('note').flatMap((f) => f.payload.split(' ').filter((w) => w));
+      assert.deepEqual(words, reference);
+      await until('no ffmpeg left', () => ffmpegChildren().length === 0);
+    });
+  }
+
   for (const name of Object.keys(FORMATS)) {
     it(`${name}: the same words as the WAV, as one Buffer and in 4 KB chunks; no ffmpeg left`, async () => {
       const file = files.find((f) => f.name === name)!;
