@@ -74,7 +74,7 @@ function runPcm(pcm, rounds) {
 
 /** An MP3 voice note in 4 KB chunks through one ffmpeg (stdin) into the audio path, as fast as it decodes. */
 async function runNote(mp3Bytes, rounds) {
-  const { FfmpegDecoder } = dist('audio/ffmpeg-decoder');
+  const { FfmpegDecoder } = dist('audio/ffmpeg/ffmpeg-decoder');
   const before = cpuNow();
   const t0 = process.hrtime.bigint();
   let pcmBytes = 0;

@@ -20,7 +20,7 @@ import { realClock, TimerSlot, type Clock } from '../common/clock';
 import type { CodedError } from '../common/error-codes';
 import { StateMachine, type TransitionTable } from '../common/state-table';
 import { TypedEmitter } from '../common/typed-emitter';
-import { FfmpegDecoder, type DecoderExit } from '../audio/ffmpeg-decoder';
+import { FfmpegDecoder, type DecoderExit } from '../audio/ffmpeg/ffmpeg-decoder';
 import { maskSecrets, type SourceUrl } from './source-url';
 
 export type SourceState = 'connecting' | 'reading' | 'backoff' | 'ended' | 'failed' | 'stopped';

@@ -11,9 +11,9 @@
  * starts a fresh decoder. Every node has at most `maxDecoders` ffmpeg processes (DecoderSlots).
  */
 import { CONTAINER_NAMES, needsFfmpeg, sniffContainer } from '../audio/container-sniff';
-import { FfmpegDecoder, noDecoderError, type DecoderExit } from '../audio/ffmpeg-decoder';
-import { canRun } from '../audio/find-executable';
-import { SpooledDecoder } from '../audio/spooled-decoder';
+import { FfmpegDecoder, noDecoderError, type DecoderExit } from '../audio/ffmpeg/ffmpeg-decoder';
+import { canRun } from '../audio/ffmpeg/find-executable';
+import { SpooledDecoder } from '../audio/ffmpeg/spooled-decoder';
 import { payloadToBytes } from '../audio/payload';
 import type { AudioFormat } from '../audio/types';
 import { CodedError } from '../common/error-codes';

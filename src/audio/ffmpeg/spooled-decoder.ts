@@ -11,9 +11,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodedError } from '../common/error-codes';
-import { StateMachine, type TransitionTable } from '../common/state-table';
-import { TypedEmitter } from '../common/typed-emitter';
+import { CodedError } from '../../common/error-codes';
+import { StateMachine, type TransitionTable } from '../../common/state-table';
+import { TypedEmitter } from '../../common/typed-emitter';
 import { FfmpegDecoder, type DecoderEvents, type DecoderExit } from './ffmpeg-decoder';
 
 type SpoolState = 'spooling' | 'decoding' | 'done' | 'failed' | 'killed';

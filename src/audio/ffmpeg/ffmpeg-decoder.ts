@@ -13,9 +13,9 @@
  * Node.js exits. stderr is read only for its last line, which names what went wrong.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CodedError } from '../common/error-codes';
-import { StateMachine, type TransitionTable } from '../common/state-table';
-import { TypedEmitter } from '../common/typed-emitter';
+import { CodedError } from '../../common/error-codes';
+import { StateMachine, type TransitionTable } from '../../common/state-table';
+import { TypedEmitter } from '../../common/typed-emitter';
 import { adoptChild } from './child-reaper';
 
 export const DECODED_RATE = 16000;
