@@ -60,6 +60,16 @@ describe('sources: voice notes and files through ffmpeg (Node-RED + ffmpeg + emu
     assert.deepEqual(h.errors, []);
   });
 
+  it('the voice gate works on decoded audio: 4 s of silence before and after the speech stay unsent', async () => {
+    const quiet = encodeAll(SPEECH_WAV, dir, { 'quiet.mp3': ['-af', 'adelay=4000,apad=pad_dur=4', '-b:a', '64k'] })[0]!;
+    const { words, h } = await transcribe(emu, byteChunks(fs.readFileSync(quiet.file), 4096));
+    assert.deepEqual(words, reference);
+    const gated = h.disconnected.reduce((n, d) => n + d.payload.gatedSeconds, 0);
+    const sent = h.disconnected.reduce((n, d) => n + d.payload.sentSeconds, 0);
+    assert.ok(gated > 5, `gatedSeconds ${gated}`);
+    assert.ok(sent < 11, `sentSeconds ${sent} of 17.6 s decoded`);
+  });
+
   for (const name of ['hello.mp3', 'hello.m4a']) {
     it(`${name} left to the idle timeout (no stop): ffmpeg's input is closed, its last samples awaited, the same words`, async () => {
       emu.setScript(SCRIPT);
