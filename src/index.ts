@@ -10,6 +10,10 @@ export { wavFile, wavHeader } from './audio/wav-writer';
 export { TtsManager } from './tts/tts-manager';
 export type * from './tts/types';
 export { TurnDetector } from './gradium/turn-detector';
-export { StreamManager } from './streams/stream-manager';
+export { StreamManager, type StreamManagerOptions } from './streams/stream-manager';
+// Each key's audio follows its sendAudio setting; the voice gate needs its detector loaded first (else all is sent).
+export { STREAM_DEFAULTS } from './streams/stream-defaults';
+export { prepareAudio } from './audio';
+export { prepareVoiceGate } from './voice-gate';
 export type * from './streams/events';
 export { startEmulator } from './emulator';

@@ -13,7 +13,7 @@
  * it does not read exactly). `undefined` is not a verdict: the caller then runs the full parser
  * (server-message-parser.ts), which accepts or refuses the frame, so a malformed message is refused
  * exactly as before and one spelled differently is still read, only more slowly.
- * test/gradium/frequent-messages.test.ts checks on mutated frames that the fast path never returns
+ * test/gradium/frequent-messages.unit.test.ts checks on mutated frames that the fast path never returns
  * anything the full parser would not.
  */
 import type { EndTextMessage, StepMessage, TextMessage, VadEntry } from './protocol';

@@ -10,11 +10,13 @@ import { CodedError } from '../common/error-codes';
 import { describeValue } from '../common/describe-value';
 import type { GradiumError } from '../gradium/errors';
 import { STT_SPEC, type SttValues } from '../settings/stt-spec';
-import { sendAudioGates } from '../streams/send-audio-gate';
+import { streamSettingsOf } from '../streams/stream-defaults';
 import { StreamManager, type StreamManagerOptions } from '../streams/stream-manager';
 import { isVoiceGatePrepared, prepareVoiceGate } from '../voice-gate';
-import type { GradiumConfigNode, GradiumSttProps } from './node-config';
-import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig, settingsOf } from './stt-input';
+import { controlTargetOf, keyReader } from './message-key';
+import type { GradiumSttProps } from './node-config';
+import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
+import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
 import { SttStatus } from './stt-status';
 import { ffmpegOptionsOf, sourceOf } from './stt-sources';
 import { maskSecrets } from '../sources/source-url';
@@ -28,12 +30,6 @@ type Action = (typeof ACTIONS)[number];
 
 /** How long a redeploy waits for the last finals before closing sockets (Node-RED waits 15 s at most). */
 const CLOSE_BUDGET_MS = 5000;
-
-/** Hidden setting `gradiumSttTesting` (settings.js or the test helper): short session caps, quick backoff. */
-function testingOverrides(RED: NodeAPI): Partial<StreamManagerOptions> {
-  const value = (RED.settings as unknown as Record<string, unknown>).gradiumSttTesting;
-  return value && typeof value === 'object' ? (value as Partial<StreamManagerOptions>) : {};
-}
 
 export = function register(RED: NodeAPI): void {
   // The resampler and the voice gate's detector are WebAssembly and load asynchronously; messages that arrive
@@ -50,7 +46,7 @@ export = function register(RED: NodeAPI): void {
   function GradiumStt(this: Node, def: SttDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
+    const config = configNodeOf(RED, def);
     const status = new SttStatus(node, RED._.bind(RED));
 
     let props: SttValues;
@@ -62,35 +58,30 @@ export = function register(RED: NodeAPI): void {
       status.fatal('config');
       const message = `gradium-stt is misconfigured: ${(err as Error).message}`;
       node.error(message);
-      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
+      refuseAllInput(node, 'NOT_CONFIGURED', message);
       return;
     }
     if (!config) {
       status.fatal('noConfig');
-      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', 'gradium-stt has no gradium-config node selected.')));
+      refuseAllInput(node, 'NOT_CONFIGURED', 'gradium-stt has no gradium-config node selected.');
       return;
     }
-    const keyProperty = props.keyProperty;
+    const keyOf = keyReader(RED, props.keyProperty, 'stream');
 
     const manager = new StreamManager<NodeMessageInFlow>({
-      settings: settingsOf(props),
+      settings: streamSettingsOf(props),
       format: formatOf(props),
       maxStreams: props.maxStreams,
       connection: () => config.connection(),
-      gate: sendAudioGates((_key, message) => node.warn(message)),
+      // Each key's gate follows its sendAudio setting: the manager's own (warnings go to node.warn below).
       ffmpeg: { ffmpegPath: ffmpeg.ffmpegPath, maxDecoders: ffmpeg.maxDecoders },
-      ...testingOverrides(RED),
+      ...testingOverrides<StreamManagerOptions>(RED, 'gradiumSttTesting'),
     });
     status.attach(manager);
 
     /** Output message: the stream's latest input msg (minus audio and instructions), topic = key. */
     function outMessage(key: string, context: NodeMessageInFlow | undefined, extra: Record<string, unknown>): NodeMessage {
-      const out: Record<string, unknown> = {};
-      if (context) {
-        for (const k of Object.keys(context)) if (!CONTROL_PROPS.has(k)) out[k] = (context as Record<string, unknown>)[k];
-      }
-      out.topic = key;
-      return Object.assign(out, extra) as NodeMessage;
+      return outputMessage(key, context, CONTROL_PROPS, extra);
     }
 
     manager.on('connected', (key, payload, ctx) => node.send([outMessage(key, ctx, { payload }), null, null]));
@@ -108,30 +99,6 @@ export = function register(RED: NodeAPI): void {
       const message = maskSecrets(err.message);
       node.error(new CodedError(err.code, message), outMessage(key, ctx, { payload: message }));
     });
-
-    // A plain property name (the usual `topic`) is read directly: getMessageProperty parses the path on
-    // every call, and this runs for every audio chunk.
-    const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
-    function rawKey(msg: NodeMessageInFlow): unknown {
-      return plainKey ? (msg as Record<string, unknown>)[keyProperty] : RED.util.getMessageProperty(msg, keyProperty);
-    }
-
-    function keyOf(msg: NodeMessageInFlow): string {
-      const v = rawKey(msg);
-      if (v === undefined || v === null) return '';
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      throw new InputError(`msg.${keyProperty} (the stream key): got ${describeValue(v)}; expected a string or number.`);
-    }
-
-    /**
-     * The stream a message names, for what can apply to one stream or to all (settings, mute, reset): none
-     * when the key property is missing or empty (an Inject node's topic is "" unless set).
-     */
-    function namedKey(msg: NodeMessageInFlow): string | undefined {
-      const key = keyOf(msg);
-      return key === '' ? undefined : key;
-    }
 
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
@@ -155,8 +122,10 @@ export = function register(RED: NodeAPI): void {
     function handle(msg: NodeMessageInFlow, done: (err?: Error) => void): void {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
+        // Audio goes to the stream `key` ("" without a key); settings, reset, flush, stop, mute act on `named`,
+        // every stream when undefined. `start` opens a stream, so it needs one to open: `key`.
         const key = keyOf(msg);
-        const named = namedKey(msg);
+        const named = controlTargetOf(key);
         if (m.reset !== undefined && m.reset !== false) {
           manager.reset(named);
           done();
@@ -182,12 +151,12 @@ export = function register(RED: NodeAPI): void {
             `msg.payload: got ${describeValue(m.payload)}; expected audio (Buffer, Uint8Array, Int16Array, Float32Array, base64 string or WAV) or msg.action / msg.settings / msg.reset.`,
           );
         }
-        if (action === 'flush') manager.flush(key, msg);
-        if (action === 'stop') manager.stop(key, msg);
+        if (action === 'flush') manager.flush(named, msg);
+        if (action === 'stop') manager.stop(named, msg);
         if (action === 'mute') manager.mute(named, muteMs);
         done();
       } catch (err) {
-        done(err instanceof Error ? err : new Error(String(err)));
+        done(asError(err));
       }
     }
 

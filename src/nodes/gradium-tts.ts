@@ -11,7 +11,9 @@ import { parseUpdate } from '../settings/spec';
 import { TTS_SPEC, type TtsValues } from '../settings/tts-spec';
 import { TtsManager, type TtsManagerOptions } from '../tts/tts-manager';
 import type { AudioOut } from '../tts/types';
-import type { GradiumConfigNode, GradiumTtsProps } from './node-config';
+import { controlTargetOf, keyReader } from './message-key';
+import type { GradiumTtsProps } from './node-config';
+import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsStatus } from './tts-status';
 
@@ -26,17 +28,11 @@ interface Pending {
   done: (err?: Error) => void;
 }
 
-/** Hidden setting `gradiumTtsTesting` (settings.js or the test helper): small request limits, short timeouts. */
-function testingOverrides(RED: NodeAPI): Partial<TtsManagerOptions> {
-  const value = (RED.settings as unknown as Record<string, unknown>).gradiumTtsTesting;
-  return value && typeof value === 'object' ? (value as Partial<TtsManagerOptions>) : {};
-}
-
 export = function register(RED: NodeAPI): void {
   function GradiumTts(this: Node, def: TtsDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const config = RED.nodes.getNode(def.gradium) as GradiumConfigNode | null;
+    const config = configNodeOf(RED, def);
     const status = new TtsStatus(node, RED._.bind(RED));
 
     let props: TtsValues;
@@ -47,25 +43,22 @@ export = function register(RED: NodeAPI): void {
       manager = new TtsManager<Pending>({
         settings: speechSettingsOf(props),
         connection: () => config.ttsConnection(),
-        ...testingOverrides(RED),
+        ...testingOverrides<TtsManagerOptions>(RED, 'gradiumTtsTesting'),
       });
     } catch (err) {
       const noConfig = !config && !(err instanceof CodedError && err.code === 'SETTING_REFUSED');
       status.fatal(noConfig ? 'noConfig' : 'config');
       const message = noConfig ? (err as Error).message : `gradium-tts is misconfigured: ${(err as Error).message}`;
       if (!noConfig) node.error(message);
-      node.on('input', (_msg, _send, done) => done(new CodedError('NOT_CONFIGURED', message)));
+      refuseAllInput(node, 'NOT_CONFIGURED', message);
       return;
     }
-    const keyProperty = props.keyProperty;
+    const keyOf = keyReader(RED, props.keyProperty, 'speaker');
     status.attach(manager);
 
     /** Output 1 message: the input msg (minus the instructions), topic = key, and the audio. */
     function audioMessage(key: string, pending: Pending, out: AudioOut): NodeMessage {
-      const msg: Record<string, unknown> = {};
-      const source = pending.msg as Record<string, unknown>;
-      for (const k of Object.keys(source)) if (!CONTROL_PROPS.has(k)) msg[k] = source[k];
-      msg.topic = key;
+      const msg = outputMessage(key, pending.msg, CONTROL_PROPS, {}) as Record<string, unknown>;
       msg.payload = out.payload;
       msg.format = out.format;
       if (out.seq !== undefined) {
@@ -87,35 +80,24 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
 
-    // A plain property name (the usual `topic`) is read directly; a path goes through Node-RED's parser.
-    const plainKey = /^[A-Za-z_$][\w$]*$/.test(keyProperty);
-    function rawKey(msg: NodeMessageInFlow): unknown {
-      return plainKey ? (msg as Record<string, unknown>)[keyProperty] : RED.util.getMessageProperty(msg, keyProperty);
-    }
-
-    function keyOf(msg: NodeMessageInFlow): string {
-      const v = rawKey(msg);
-      if (v === undefined || v === null) return '';
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      throw new CodedError('BAD_INPUT', `msg.${keyProperty} (the speaker key): got ${describeValue(v)}; expected a string or number.`);
-    }
-
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
       try {
         const m = msg as NodeMessageInFlow & Record<string, unknown>;
+        // Text goes to the speaker `key` ("" without a key); settings and stop act on `named`, every speaker
+        // (the node) when undefined.
         const key = keyOf(msg);
+        const named = controlTargetOf(key);
         const action = m.action;
         if (action !== undefined && action !== null && action !== '' && action !== 'stop') {
           throw new CodedError('BAD_INPUT', `msg.action: got ${describeValue(action)}; expected "stop" (or no action to speak msg.payload).`);
         }
         if (m.settings !== undefined) {
           const update = parseUpdate(TTS_SPEC, m.settings);
-          manager.updateSettings(update, rawKey(msg) === undefined ? undefined : key);
+          manager.updateSettings(update, named);
         }
         if (action === 'stop') {
-          manager.stop(key);
+          manager.stop(named);
           done();
           return;
         }
@@ -125,7 +107,7 @@ export = function register(RED: NodeAPI): void {
         }
         manager.speak(key, textOf(m.payload), { msg, done });
       } catch (err) {
-        done(err instanceof Error ? err : new Error(String(err)));
+        done(asError(err));
       }
     });
 

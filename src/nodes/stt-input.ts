@@ -8,7 +8,6 @@ import { describeValue } from '../common/describe-value';
 import { parseProps } from '../settings/spec';
 import { STT_SPEC, STT_WHEN_MISSING, type SttValues } from '../settings/stt-spec';
 import { MUTE_MS_MAX } from '../streams/mute-book';
-import type { StreamSettings } from '../streams/settings';
 import type { GradiumSttProps } from './node-config';
 
 export class InputError extends CodedError {
@@ -24,29 +23,6 @@ export class InputError extends CodedError {
  */
 export function propsFromConfig(def: Partial<GradiumSttProps>): SttValues {
   return parseProps(STT_SPEC, def as Record<string, unknown>, STT_WHEN_MISSING);
-}
-
-/** The stream settings among a node's validated properties. */
-export function settingsOf(p: SttValues): StreamSettings {
-  return {
-    language: p.language,
-    delayInFrames: p.delayInFrames,
-    model: p.model,
-    jsonConfig: p.jsonConfig,
-    turnMode: p.turnMode,
-    vadHorizon: p.vadHorizon,
-    vadThreshold: p.vadThreshold,
-    vadSteps: p.vadSteps,
-    flushTimeout: p.flushTimeout,
-    finalGrace: p.finalGrace,
-    idleTimeout: p.idleTimeout,
-    interim: p.interim,
-    bufferSeconds: p.bufferSeconds,
-    sendAudio: p.sendAudio,
-    gateAggressiveness: p.gateAggressiveness,
-    gatePreRoll: p.gatePreRoll,
-    gateHangover: p.gateHangover,
-  };
 }
 
 export function formatOf(p: SttValues): AudioFormat {

@@ -16,10 +16,10 @@ import { TurnDetector } from '../gradium/turn-detector';
 import { TypedEmitter } from '../common/typed-emitter';
 import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
-import { normalizedText } from './normalized-text';
 import { jsonConfigOf, type StreamSettings } from './settings';
 import { StateMachine, type TransitionTable } from './state-table';
 import type { SpeechTransport, TransportFactory } from './transport';
+import { CutQueue, TurnAssembly, transcriptOf } from './turn-assembly';
 import { UnackedAudio } from './unacked-audio';
 
 /** Where a run is in its life (the stream's status is derived from these). */
@@ -96,14 +96,14 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private readonly gradium: SpeechTransport;
   private readonly detector: TurnDetector;
   private settings: StreamSettings;
-  /** Words of the current turn, with their start on this session's audio clock (for cutting turns). */
-  private words: TurnWord[];
+  /** The words of the current turn (and of the next, past a pending cut). */
+  private readonly turn: TurnAssembly;
   private pending: PendingFinal | null = null;
   /**
    * Turn ends at a point of the audio (the VAD's, the voice gate's) that came while a final was still pending
    * (audio faster than real time), in the order of the audio.
    */
-  private readonly cuts: { cutS: number; at: number; endOfTurn: EndOfTurn }[] = [];
+  private readonly cuts = new CutQueue();
   /** Set by finish(): after the final, send end_of_stream. */
   private endingTurn: EndOfTurn | null = null;
   private readonly machine = new StateMachine<RunState>('SessionRun', RUN_TRANSITIONS, RunState.CONNECTING);
@@ -115,9 +115,9 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     super();
     this.settings = options.settings;
     this.delayS = options.settings.delayInFrames * 0.08;
-    this.words = options.carriedWords.map((w) => ({ word: w, audioS: -Infinity }));
+    this.turn = new TurnAssembly(options.timeOffsetS, options.carriedWords);
     this.detector = new TurnDetector(ruleOf(options.settings));
-    if (this.words.length > 0) this.detector.onWord();
+    if (this.turn.hasWords) this.detector.onWord();
     this.gradium = options.transport({
       url: options.url,
       apiKey: options.apiKey,
@@ -214,7 +214,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   /** Close at once: no final, no end_of_stream (reset, shutdown out of time). */
   abort(): void {
     this.clearPending();
-    this.words = [];
+    this.turn.clear();
     this.gradium.close();
   }
 
@@ -226,19 +226,16 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   };
 
   private readonly onText = (m: TextMessage): void => {
-    const start = Math.max(0, this.options.timeOffsetS + m.start_s - this.delayS);
-    const audioS = m.start_s - this.delayS;
-    this.words.push({ word: { text: m.text, start: round3(start), end: null }, audioS });
+    const audioS = this.turn.addWord(m.text, m.start_s, this.delayS);
     this.detector.onWord(audioS);
     if (!this.settings.interim) return;
     // While a turn waits for its final, only words past its cut are news: they open the next turn.
     const cut = this.pending ? this.pending.cutS : -Infinity;
-    if (audioS >= cut) this.emit('transcript', this.transcript(false, this.words.filter((w) => w.audioS >= cut)));
+    if (audioS >= cut) this.emit('transcript', this.transcript(false, this.turn.wordsFrom(cut)));
   };
 
   private onEndText(stopS: number): void {
-    const last = this.words[this.words.length - 1]?.word;
-    if (last && last.end === null) last.end = round3(Math.max(last.start, this.options.timeOffsetS + stopS - this.delayS));
+    this.turn.endLastWord(stopS, this.delayS);
   }
 
   private readonly onStep = (step: StepMessage): void => {
@@ -251,14 +248,11 @@ export class SessionRun extends TypedEmitter<RunEvents> {
 
   /** A turn end at `cutS` of the audio, after the ones before it; a second one at the same point adds nothing. */
   private queueCut(cutS: number, at: number, endOfTurn: EndOfTurn): void {
-    if (this.cuts.some((c) => Math.abs(c.cutS - cutS) < 1e-9)) return;
-    let i = this.cuts.length;
-    while (i > 0 && this.cuts[i - 1]!.cutS > cutS) i--;
-    this.cuts.splice(i, 0, { cutS, at, endOfTurn });
+    this.cuts.add({ cutS, at, endOfTurn });
   }
 
   private nextCut(): void {
-    const cut = this.cuts.shift();
+    const cut = this.cuts.next();
     if (cut) this.endTurn(cut.endOfTurn, cut.at, cut.cutS);
   }
 
@@ -281,8 +275,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     const p = this.pending;
     if (!p) return;
     this.clearPending();
-    const turn = this.words.filter((w) => w.audioS < p.cutS);
-    this.words = this.words.filter((w) => w.audioS >= p.cutS);
+    const turn = this.turn.takeBefore(p.cutS);
     if (turn.length > 0) {
       const t = this.transcript(true, turn);
       t.endOfTurn = p.endOfTurn;
@@ -294,7 +287,7 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     } else if (this.endingTurn) {
       // A VAD cut covered only the audio before it: words of the audio after it may still be on their way,
       // so the run's last turn needs its own flush before end_of_stream.
-      if (this.words.length > 0 || p.cutS !== Infinity) this.endTurn(this.endingTurn);
+      if (this.turn.hasWords || p.cutS !== Infinity) this.endTurn(this.endingTurn);
       else {
         this.machine.to(RunState.CLOSING);
         this.gradium.endOfStream();
@@ -306,9 +299,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   }
 
   private emitLeftover(endOfTurn: EndOfTurn): void {
-    const t = this.transcript(true, this.words);
+    const t = this.transcript(true, this.turn.takeAll());
     t.endOfTurn = endOfTurn;
-    this.words = [];
     this.emit('transcript', t);
   }
 
@@ -320,22 +312,8 @@ export class SessionRun extends TypedEmitter<RunEvents> {
     this.pending = null;
   }
 
-  private transcript(final: boolean, turn: TurnWord[] = this.words): Transcript {
-    const words = turn.map((w) => ({ ...w.word }));
-    const first = words[0];
-    const last = words[words.length - 1];
-    const text = words.map((w) => w.text).join(' ');
-    return {
-      text,
-      normalized: normalizedText(text),
-      final,
-      words,
-      start: first ? first.start : null,
-      end: last ? (last.end ?? last.start) : null,
-      session: this.options.session,
-      requestId: this.requestId,
-      language: this.settings.language,
-    };
+  private transcript(final: boolean, words: Word[]): Transcript {
+    return transcriptOf(final, words, { session: this.options.session, requestId: this.requestId, language: this.settings.language });
   }
 
   /**
@@ -353,15 +331,15 @@ export class SessionRun extends TypedEmitter<RunEvents> {
   private onClose(code: number, reason: string, error: GradiumError | null): void {
     const orderly = error === null;
     // A turn waiting for its final when the socket died: emit what was heard rather than lose it.
-    if (!orderly && this.pending && this.words.length > 0) {
-      this.cuts.length = 0;
+    if (!orderly && this.pending && this.turn.hasWords) {
+      this.cuts.clear();
       this.endingTurn = null;
       this.emitFinal();
     }
     this.clearPending();
     const wasEnding = this.endingTurn !== null;
     // Words that came after our end_of_stream (Gradium drains what is left before closing): the last final.
-    if (orderly && wasEnding && this.words.length > 0) this.emitLeftover(this.endingTurn!);
+    if (orderly && wasEnding && this.turn.hasWords) this.emitLeftover(this.endingTurn!);
     this.machine.to(RunState.CLOSED);
     const end: RunEnd = {
       error,
@@ -369,19 +347,13 @@ export class SessionRun extends TypedEmitter<RunEvents> {
       message: error ? error.message : reason || (wasEnding ? 'session ended' : 'closed'),
       audioSeconds: this.ledger.sentMs / 1000,
       unacked: orderly ? [] : this.ledger.pending(),
-      pendingWords: orderly ? [] : this.words.map((w) => w.word),
+      pendingWords: orderly ? [] : this.turn.unfinished(),
       ackedSeconds: this.ledger.ackedMs / 1000,
     };
-    this.words = [];
+    this.turn.clear();
     this.emit('ended', end);
     this.removeAllListeners();
   }
-}
-
-interface TurnWord {
-  word: Word;
-  /** start_s minus the decoder delay: where the word sits in this session's audio. */
-  audioS: number;
 }
 
 function ruleOf(s: StreamSettings): { horizonS: number; threshold: number; steps: number } {
@@ -391,9 +363,5 @@ function ruleOf(s: StreamSettings): { horizonS: number; threshold: number; steps
 function pickTurnFields(s: StreamSettings): Partial<StreamSettings> {
   const { turnMode, vadHorizon, vadThreshold, vadSteps, flushTimeout, finalGrace, interim } = s;
   return { turnMode, vadHorizon, vadThreshold, vadSteps, flushTimeout, finalGrace, interim };
-}
-
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }
 

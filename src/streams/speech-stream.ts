@@ -12,7 +12,6 @@
  */
 import type { AudioFrame } from '../audio/types';
 import type { InputFormat, ReadyMessage } from '../gradium/protocol';
-import { SESSION_CAP_SECONDS } from '../gradium/protocol';
 import { GradiumError } from '../gradium/errors';
 import { TypedEmitter } from '../common/typed-emitter';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -24,6 +23,7 @@ import { LatencyTracker } from './latency-tracker';
 import { RotationPolicy } from './rotation-policy';
 import { RunState, SessionRun, type RunEnd } from './session-run';
 import { needsNewSession, type StreamSettings } from './settings';
+import { STREAM_DEFAULTS } from './stream-defaults';
 import { StateMachine, type TransitionTable } from './state-table';
 import { gradiumTransport, type TransportFactory } from './transport';
 
@@ -63,7 +63,7 @@ export interface StreamOptions {
   /** Gradium's session cap; rotation happens before it. */
   sessionCapSeconds?: number;
   handshakeTimeoutMs?: number;
-  /** No acknowledgement of sent audio for this long fails the session (retryable). Default 10 s. */
+  /** No acknowledgement of sent audio for this long fails the session (retryable). Default: STREAM_DEFAULTS. */
   stallTimeoutMs?: number;
   /** Socket bytes not yet written above which audio waits in the queue (a server that stopped reading). */
   maxBufferedBytes?: number;
@@ -90,6 +90,12 @@ export interface KeptBack {
 }
 
 const NOTHING_KEPT_BACK = (): KeptBack => ({ mutedMs: 0, gatedMs: 0 });
+
+/** A reconnect decided after a lost run: when, and how much audio the next run sends again. */
+interface Retry {
+  inMs: number;
+  replayedMs: number;
+}
 
 export type StreamEvents = {
   connected: (p: ConnectedPayload) => void;
@@ -140,7 +146,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     this.backoffTimer = new TimerSlot(this.clock);
     this.pumpTimer = new TimerSlot(this.clock);
     this.idle = new IdleTimer(this.clock, options.settings.idleTimeout, this.onIdle);
-    this.rotation = new RotationPolicy(options.sessionCapSeconds ?? SESSION_CAP_SECONDS);
+    this.rotation = new RotationPolicy(options.sessionCapSeconds ?? STREAM_DEFAULTS.sessionCapSeconds);
   }
 
   get state(): StreamState {
@@ -255,7 +261,7 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   }
 
   private maxBuffered(): number {
-    return this.options.maxBufferedBytes ?? 512 * 1024;
+    return this.options.maxBufferedBytes ?? STREAM_DEFAULTS.maxBufferedBytes;
   }
 
   private enqueue(f: AudioFrame): void {
@@ -304,8 +310,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
       settings: this.settings,
       timeOffsetS: this.timeOffsetS,
       carriedWords: this.carriedWords,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
-      stallTimeoutMs: this.options.stallTimeoutMs ?? 10_000,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? STREAM_DEFAULTS.handshakeTimeoutMs,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STREAM_DEFAULTS.stallTimeoutMs,
       clock: this.clock,
       transport: this.options.transport ?? gradiumTransport,
     });
@@ -394,75 +400,92 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
     if (run === this.active && this.rotation.rotateAtTurnEnd && !this.ending && run.canSend) this.rotate('rotation');
   }
 
+  /**
+   * A run's socket closed. The decisions, in this order: why it ended (the disconnected reason), whether the
+   * stream reconnects (and what it replays), whether it gives up; then the report, and what the stream does next.
+   */
   private onRunEnded(run: SessionRun, end: RunEnd): void {
     const wasActive = run === this.active;
     const retiredFor = this.retiring.get(run);
     this.retiring.delete(run);
     if (wasActive) this.active = null;
 
-    let reason: DisconnectReason;
-    let willReconnect = false;
-    let retryInMs: number | null = null;
-    /** Audio of this session sent again to the next one: Gradium's share of it is counted there. */
-    let replayedMs = 0;
-    const error = end.error;
-    if (retiredFor) reason = error ? errorReason(error) : retiredFor;
-    else if (!error) reason = this.ending ? this.ending.reason : 'closed';
-    else reason = errorReason(error);
-
-    if (wasActive && error) {
-      if (error.retryable && !this.backoff.exhausted && !this.machine.is(StreamState.ENDED) && this.ending?.reason !== 'reset') {
-        willReconnect = true;
-        retryInMs = this.backoff.next();
-        this.reconnects += 1;
-        this.timeOffsetS += end.ackedSeconds;
-        this.carriedWords = end.pendingWords;
-        for (const f of end.unacked) replayedMs += f.durationMs;
-        if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
-      }
-    } else if (wasActive && !error) {
-      this.timeOffsetS += end.audioSeconds;
-    }
-
-    const givesUp = wasActive && error !== null && !willReconnect;
+    const reason = this.disconnectReason(end.error, retiredFor);
+    let retry: Retry | null = null;
+    if (wasActive && end.error) retry = this.reconnectAfterLoss(end.error, end);
+    else if (wasActive) this.timeOffsetS += end.audioSeconds;
+    const givesUp = wasActive && end.error !== null && retry === null;
     // Audio that can no longer be sent is counted before the report, so the report includes it.
     if (givesUp) this.queue.discard();
 
+    this.reportDisconnected(run, end, reason, retry);
+
+    if (givesUp) this.giveUp(end.error!);
+    if (retry) this.scheduleReconnect(retry.inMs);
+    else if (wasActive && !this.ending && !end.error) this.idleAfterServerClose();
+    else this.maybeEnd();
+  }
+
+  /** Why a run ended, as the disconnected message says it: its error, why it was retired, or how the stream ends. */
+  private disconnectReason(error: GradiumError | null, retiredFor: 'rotation' | 'settings' | undefined): DisconnectReason {
+    if (error) return errorReason(error);
+    if (retiredFor) return retiredFor;
+    return this.ending ? this.ending.reason : 'closed';
+  }
+
+  /**
+   * The active run was lost: reconnect when the error is retryable, retries are left and the stream is not being
+   * reset. Then the next run continues the stream's clock and turn, and the unacknowledged audio goes first.
+   */
+  private reconnectAfterLoss(error: GradiumError, end: RunEnd): Retry | null {
+    if (!error.retryable || this.backoff.exhausted || this.machine.is(StreamState.ENDED) || this.ending?.reason === 'reset') return null;
+    const inMs = this.backoff.next();
+    this.reconnects += 1;
+    this.timeOffsetS += end.ackedSeconds;
+    this.carriedWords = end.pendingWords;
+    let replayedMs = 0;
+    for (const f of end.unacked) replayedMs += f.durationMs;
+    if (this.queue.unshiftAll(end.unacked) > 0) this.warnDropped();
+    return { inMs, replayedMs };
+  }
+
+  private reportDisconnected(run: SessionRun, end: RunEnd, reason: DisconnectReason, retry: Retry | null): void {
+    // Audio of this session sent again to the next one: Gradium's share of it is counted there.
+    const replayedMs = retry?.replayedMs ?? 0;
     this.emit('disconnected', {
       session: run.session,
       reason,
-      code: error?.closeCode ?? end.code,
+      code: end.error?.closeCode ?? end.code,
       message: end.message,
-      willReconnect,
-      retryInMs,
+      willReconnect: retry !== null,
+      retryInMs: retry?.inMs ?? null,
       ...this.billing(end.audioSeconds, end.audioSeconds - replayedMs / 1000),
       droppedAudioMs: Math.round(this.queue.droppedMs),
       latency: this.latency.summary(),
     });
-
-    if (givesUp && error) {
-      if (this.ending?.reason !== 'reset') this.emit('failed', error);
-      this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
-    }
-    if (willReconnect && retryInMs !== null) {
-      this.retryAt = this.clock.now() + retryInMs;
-      this.setState(StreamState.BACKOFF);
-      this.backoffTimer.set(() => {
-        this.retryAt = null;
-        this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
-        this.startRun();
-      }, retryInMs);
-      return;
-    }
-    if (wasActive && !this.ending && !error) {
-      // Gradium closed an idle-looking session on its own: a new one opens with the next audio.
-      this.setState(StreamState.IDLE);
-      if (this.queue.length > 0) this.startRun();
-      return;
-    }
-    this.maybeEnd();
   }
 
+  /** The active run failed for good: report it (not for a reset) and end the stream. */
+  private giveUp(error: GradiumError): void {
+    if (this.ending?.reason !== 'reset') this.emit('failed', error);
+    this.ending = this.ending ?? { endOfTurn: 'stop', reason: errorReason(error) };
+  }
+
+  private scheduleReconnect(inMs: number): void {
+    this.retryAt = this.clock.now() + inMs;
+    this.setState(StreamState.BACKOFF);
+    this.backoffTimer.set(() => {
+      this.retryAt = null;
+      this.setState(this.ending ? StreamState.ENDING : StreamState.CONNECTING);
+      this.startRun();
+    }, inMs);
+  }
+
+  /** Gradium closed an idle-looking session on its own: a new one opens with the next audio (or now, if queued). */
+  private idleAfterServerClose(): void {
+    this.setState(StreamState.IDLE);
+    if (this.queue.length > 0) this.startRun();
+  }
 
   /** The audio figures of a disconnected payload; kept-back counts are taken (reported once). */
   private billing(audioSeconds: number, sentSeconds: number): Pick<DisconnectedPayload, 'audioSeconds' | 'sentSeconds' | 'mutedSeconds' | 'gatedSeconds'> {

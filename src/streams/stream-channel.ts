@@ -17,7 +17,7 @@
 import type { AudioPipeline } from '../audio';
 import type { AudioFrame } from '../audio/types';
 import type { InputFormat } from '../gradium/protocol';
-import type { AudioGate } from './audio-gate';
+import type { OutboundAudioFilter } from './outbound-audio-filter';
 import type { DisconnectReason } from './events';
 import type { StreamSettings } from './settings';
 import type { KeptBack, SpeechStream } from './speech-stream';
@@ -48,14 +48,14 @@ export class StreamChannel<C> {
   /** Reused for every message: the frames the gate lets through. */
   private readonly passing: AudioFrame[] = [];
   private pipelineValue: AudioPipeline;
-  private gate: AudioGate | null = null;
+  private filter: OutboundAudioFilter | null = null;
   /** The gate's keptBackMs already counted. */
   private keptBackSeen = 0;
 
   constructor(
     readonly key: string,
     private readonly newPipeline: () => AudioPipeline,
-    private readonly newGate: (inputFormat: InputFormat) => AudioGate,
+    private readonly newFilter: (inputFormat: InputFormat) => OutboundAudioFilter,
     private readonly host: ChannelHost<C>,
     muted: boolean,
   ) {
@@ -99,7 +99,7 @@ export class StreamChannel<C> {
       return true;
     }
     // No format yet (a WAV header cut across messages): nothing was framed either.
-    const gate = this.gateNow();
+    const gate = this.filterNow();
     if (!gate) return true;
     const send = this.passing;
     send.length = 0;
@@ -135,9 +135,9 @@ export class StreamChannel<C> {
       const rest = this.pipeline.flush();
       if (rest.length > 0) this.accept(rest, now);
       // Held pre-roll is from before the mute: never sent after it.
-      if (this.gate) {
-        this.gate.reset();
-        this.countGated(this.gate);
+      if (this.filter) {
+        this.filter.reset();
+        this.countGated(this.filter);
       }
       this.mutedValue = true;
       this.stream?.flushTurn('mute');
@@ -149,7 +149,7 @@ export class StreamChannel<C> {
   }
 
   applySettings(update: Partial<StreamSettings>, next: StreamSettings): void {
-    this.gate?.configure(next);
+    this.filter?.configure(next);
     this.stream?.applySettings(update, next);
   }
 
@@ -165,7 +165,7 @@ export class StreamChannel<C> {
     if (rest.length > 0 && this.mutedValue) {
       this.accept(rest, this.lastInputAt);
     } else if (rest.length > 0) {
-      const gate = this.gateNow();
+      const gate = this.filterNow();
       if (gate) {
         for (const f of rest) send.push(...gate.push(f).frames);
         this.countGated(gate);
@@ -200,7 +200,7 @@ export class StreamChannel<C> {
   /** The channel is dropped: its pipeline and gate let go of what they hold. */
   close(): void {
     this.pipeline.close();
-    this.closeGate();
+    this.closeFilter();
   }
 
   private deliver(frames: AudioFrame[], now: number): boolean {
@@ -216,25 +216,25 @@ export class StreamChannel<C> {
   private renewPipeline(): void {
     this.pipelineValue.close();
     this.pipelineValue = this.newPipeline();
-    this.closeGate();
+    this.closeFilter();
   }
 
-  private gateNow(): AudioGate | null {
-    if (!this.gate) {
+  private filterNow(): OutboundAudioFilter | null {
+    if (!this.filter) {
       const format = this.pipeline.inputFormat;
       if (format === undefined) return null;
-      this.gate = this.newGate(format);
+      this.filter = this.newFilter(format);
       this.keptBackSeen = 0;
     }
-    return this.gate;
+    return this.filter;
   }
 
-  private closeGate(): void {
-    const gate = this.gate;
+  private closeFilter(): void {
+    const gate = this.filter;
     if (!gate) return;
     gate.close();
     this.countGated(gate);
-    this.gate = null;
+    this.filter = null;
   }
 
   private openStream(frames: AudioFrame[]): SpeechStream | null {
@@ -249,7 +249,7 @@ export class StreamChannel<C> {
   }
 
   /** Count what the gate kept back since the last look. */
-  private countGated(gate: AudioGate): void {
+  private countGated(gate: OutboundAudioFilter): void {
     const total = gate.counters.keptBackMs;
     const ms = total - this.keptBackSeen;
     this.keptBackSeen = total;

@@ -1,7 +1,7 @@
 /**
  * Many streams under one node. Each key (a microphone, a satellite) gets a StreamChannel — its audio pipeline,
  * mute, voice gate and counters — that opens SpeechStreams on demand. The manager owns what is shared: the
- * node's settings and each key's own overrides, the mute book, the admission gate (stream cap and circuit
+ * node's settings and each key's own overrides, the mute book, session admission (stream cap and circuit
  * breaker), and the channels' lifetime (a channel goes once it has no stream and its input went quiet).
  */
 import { AudioPipeline } from '../audio';
@@ -11,17 +11,18 @@ import type { GradiumError } from '../gradium/errors';
 import type { InputFormat } from '../gradium/protocol';
 import { NATIVE_PCM_RATES, pcmInputFormat } from '../gradium/protocol';
 import { TypedEmitter } from '../common/typed-emitter';
-import { AdmissionGate } from './admission-gate';
-import { passThroughGate, type GateFactory } from './audio-gate';
+import { SessionAdmission } from './session-admission';
+import type { OutboundFilterFactory } from './outbound-audio-filter';
 import type { BackoffOptions } from './backoff';
-import { DEFAULT_BACKOFF } from './backoff';
 import { realClock, type Clock, type TimerHandle } from '../common/clock';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from './events';
 import { IdleTimer } from './idle-timer';
 import { MuteBook } from './mute-book';
+import { sendAudioFilters } from './send-audio-filter';
 import { parseSettingsUpdate, type StreamSettings } from './settings';
 import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
+import { STREAM_DEFAULTS } from './stream-defaults';
 import type { TransportFactory } from './transport';
 import { DECODED_FORMAT, DecoderSlots, FfmpegInput, type FfmpegOptions, type FfmpegSink } from './ffmpeg-input';
 import type { SourceUrl } from '../sources/source-url';
@@ -41,7 +42,8 @@ export class NoStreamError extends CodedError {
 }
 
 export interface StreamManagerOptions {
-  settings: StreamSettings;
+  /** The node's stream settings; default: a new node's (STREAM_DEFAULTS.settings). */
+  settings?: StreamSettings;
   format: AudioFormat;
   maxStreams: number;
   connection: () => Connection;
@@ -50,8 +52,11 @@ export interface StreamManagerOptions {
   handshakeTimeoutMs?: number;
   stallTimeoutMs?: number;
   maxBufferedBytes?: number;
-  /** The voice gate of each new channel (default: everything passes). */
-  gate?: GateFactory;
+  /**
+   * What each key's audio passes through before Gradium. Default: as the key's `sendAudio` setting says (the
+   * voice gate for "speech", everything for "always"; a key that cannot be gated is warned about once).
+   */
+  outboundFilter?: OutboundFilterFactory;
   /** Default: the real clock. Tests pass one they advance by hand. */
   clock?: Clock;
   /** Default: real Gradium sessions. Tests may stand in for the socket. */
@@ -110,10 +115,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private settings: StreamSettings;
   /** msg.settings with a key: that key's own values, kept until redeploy (a stream that comes back has them). */
   private readonly overrides = new Map<string, Partial<StreamSettings>>();
-  private readonly admission: AdmissionGate;
+  private readonly admission: SessionAdmission;
   private readonly mutes: MuteBook;
   private readonly clock: Clock;
   private readonly host: ChannelHost<C>;
+  private readonly makeFilter: OutboundFilterFactory;
   private lastHeard = '';
   /** Audio counts of channels already dropped (ms), for the node's share sent. */
   private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
@@ -123,12 +129,13 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   constructor(private readonly options: StreamManagerOptions) {
     super();
-    this.settings = options.settings;
+    this.settings = options.settings ?? { ...STREAM_DEFAULTS.settings };
     this.clock = options.clock ?? realClock;
-    this.admission = new AdmissionGate(this.clock, options.maxStreams, {
+    this.admission = new SessionAdmission(this.clock, options.maxStreams, {
       changed: () => this.emit('changed'),
       warning: (key, message) => this.emit('warning', key, message),
     });
+    this.makeFilter = options.outboundFilter ?? sendAudioFilters((key, message) => this.emit('warning', key, message));
     this.mutes = new MuteBook(this.clock, (key) => this.applyMute(key));
     this.decoderSlots = new DecoderSlots(options.ffmpeg?.maxDecoders ?? 8);
     this.host = {
@@ -221,24 +228,29 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     entry.channel.open();
   }
 
-  flush(key: string, context: C | undefined): void {
-    const { channel } = this.requireStream(key, 'flush');
-    channel.context = context ?? channel.context;
-    this.flushInput(channel);
-    channel.stream?.flushTurn('flush');
+  /**
+   * End the turn of one key's stream now (final out, streaming goes on), or of every stream (key undefined).
+   * A named key without a stream throws NoStreamError; with every stream, none open is nothing to do.
+   */
+  flush(key: string | undefined, context: C | undefined): void {
+    for (const { channel } of this.streamsNamed(key, 'flush')) {
+      channel.context = context ?? channel.context;
+      this.flushInput(channel);
+      channel.stream?.flushTurn('flush');
+    }
   }
 
-  stop(key: string, context: C | undefined): void {
-    const entry = this.requireStream(key, 'stop');
-    const { channel } = entry;
-    channel.context = context ?? channel.context;
-    // ffmpeg's last samples first: the last word of a voice note is never lost.
-    const settling = entry.ffmpeg?.settle(true);
-    if (settling) {
-      void settling.then(() => this.stopNow(entry));
-      return;
+  /**
+   * End one key's stream (last final, close), or every stream (key undefined); missing streams as flush().
+   * ffmpeg's last samples first: the last word of a voice note is never lost.
+   */
+  stop(key: string | undefined, context: C | undefined): void {
+    for (const entry of this.streamsNamed(key, 'stop')) {
+      entry.channel.context = context ?? entry.channel.context;
+      const settling = entry.ffmpeg?.settle(true);
+      if (settling) void settling.then(() => this.stopNow(entry));
+      else this.stopNow(entry);
     }
-    this.stopNow(entry);
   }
 
   private stopNow(entry: Entry<C>): void {
@@ -329,11 +341,10 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private createChannel(key: string, targetRate?: number): Entry<C> {
     const settings = this.settingsFor(key);
-    const makeGate = this.options.gate ?? passThroughGate;
     const channel = new StreamChannel<C>(
       key,
       () => this.newPipeline(targetRate),
-      (inputFormat) => makeGate(key, inputFormat, this.settingsFor(key)),
+      (inputFormat) => this.makeFilter(key, inputFormat, this.settingsFor(key)),
       this.host,
       this.mutes.isMuted(key),
     );
@@ -378,7 +389,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       inputFormat,
       sampleRate: rateOf(inputFormat),
       connection: this.options.connection,
-      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      backoff: this.options.backoff ?? STREAM_DEFAULTS.backoff,
       sessionCapSeconds: this.options.sessionCapSeconds,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       stallTimeoutMs: this.options.stallTimeoutMs,
@@ -448,12 +459,14 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     if (channel.stream) channel.accept(channel.pipeline.flush(), this.clock.now());
   }
 
-  private requireStream(key: string, action: string): Entry<C> {
+  /** The channels an action acts on: the named key's (which must have a stream), or every one with a stream. */
+  private streamsNamed(key: string | undefined, action: string): Entry<C>[] {
+    if (key === undefined) return [...this.channels.values()].filter((e) => e.channel.streams.length > 0 || e.ffmpeg?.busy);
     const entry = this.channels.get(key);
     if (!entry || (entry.channel.streams.length === 0 && !entry.ffmpeg?.busy)) {
       throw new NoStreamError(`action "${action}": no stream "${key}" is open (send audio or action "start" first).`);
     }
-    return entry;
+    return [entry];
   }
 
   // ------------------------------------------------------------------ ffmpeg input (containers, URL sources)

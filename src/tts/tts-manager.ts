@@ -114,8 +114,13 @@ export class TtsManager<C = unknown> extends TypedEmitter<TtsManagerEvents<C>> {
     this.speakerFor(key).enqueue({ text, settings, context });
   }
 
-  /** Barge-in on one key. Returns how many queued utterances were dropped. */
-  stop(key: string): number {
+  /** Barge-in on one key, or on every key (undefined). Returns how many queued utterances were dropped. */
+  stop(key?: string): number {
+    if (key === undefined) {
+      let dropped = 0;
+      for (const k of [...this.speakers.keys()]) dropped += this.stop(k);
+      return dropped;
+    }
     const speaker = this.speakers.get(key);
     if (!speaker) return 0;
     const dropped = speaker.stop();

@@ -155,7 +155,10 @@ describe('examples run in a real Node-RED', function () {
         } else if (n.type === 'mqtt-broker') {
           Object.assign(n, { broker: '127.0.0.1', port: String(broker.port) });
         } else if (n.type === 'file') {
-          Object.assign(n, { filename: path.join(scratch, `ex${number}-${path.basename(String(n.filename))}`) });
+          // The file node passes its message on once the write is done: a debug node says so (no sleeping on it).
+          const written = { id: `${String(n.id)}-written`, type: 'debug', z: n.z, name: `ex${number}-written`, active: true, tosidebar: false, console: true, complete: '_msgid', targetType: 'msg', wires: [] };
+          Object.assign(n, { filename: path.join(scratch, `ex${number}-${path.basename(String(n.filename))}`), wires: [[written.id]] });
+          flows.push(written);
         } else if (n.type === 'gradium-stt' && (number === '02' || number === '07')) {
           // Both listen on mics/+/audio: each session reads the script from its start, so which example's
           // session the emulator hears first does not decide which sentence each one gets.
@@ -332,11 +335,11 @@ describe('examples run in a real Node-RED', function () {
     assert.ok(nodeRed);
     await inject('10', 'say it');
     const file = path.join(scratch, 'ex10-gradium-say.wav');
-    const wav = await eventually('the written file', () => (fs.existsSync(file) && fs.statSync(file).size > 44 ? fs.readFileSync(file) : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the file node may still be writing
+    await eventually('the file node done writing', () => logged('10', 'written')[0]);
     const full = fs.readFileSync(file);
+    assert.ok(full.length > 44, `${full.length} bytes written`);
     assert.equal(full.readUInt32LE(40), full.length - 44, 'data size of the written file');
-    assert.equal(wav.readUInt32LE(24), 24000);
+    assert.equal(full.readUInt32LE(24), 24000);
 
     const res = await fetch(`${nodeRed.url}/gradium/say?text=${encodeURIComponent('Hello from the dashboard')}`);
     assert.equal(res.status, 200);

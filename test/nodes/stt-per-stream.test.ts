@@ -109,7 +109,7 @@ describe('gradium-stt: mute and unmute (Node-RED runtime + emulator)', function 
     h.audio('sat', chunks(UTTERANCE, 80));
     await until('the muted status', () => h.statuses.some((st) => /muted/.test(st.text ?? '')));
     assert.equal(emu.sessions.length, 0, 'a muted key opens no session');
-    await new Promise((r) => setTimeout(r, 700));
+    await until('muteMs ran out', () => h.statuses.length > 0 && !/muted/.test(h.statuses.at(-1)!.text ?? ''), 5000);
     h.audio('sat', chunks(UTTERANCE, 80));
     h.send({ topic: 'sat', action: 'stop' });
     await until('stopped', () => h.disconnected.length === 1);

@@ -5,30 +5,17 @@
 import type { GradiumError } from '../../src/gradium/errors';
 import type { ConnectedPayload, DisconnectedPayload, Transcript } from '../../src/streams/events';
 import type { StreamSettings } from '../../src/streams/settings';
+import { passThroughFilter } from '../../src/streams/outbound-audio-filter';
+import { STREAM_DEFAULTS } from '../../src/streams/stream-defaults';
 import { StreamManager, type StreamManagerOptions } from '../../src/streams/stream-manager';
 import { ManualClock } from '../helpers/manual-clock';
 import { ScriptedGradium, type ServerBehaviour } from './scripted-gradium';
 
-export const SETTINGS: StreamSettings = {
-  language: 'en',
-  delayInFrames: 10,
-  model: 'default',
-  jsonConfig: {},
-  turnMode: 'vad',
-  vadHorizon: 2,
-  vadThreshold: 0.7,
-  vadSteps: 3,
-  flushTimeout: 2000,
-  finalGrace: 100,
-  idleTimeout: 3000,
-  interim: true,
-  bufferSeconds: 10,
-  // The manager's own default gate passes everything, whatever these say; tests of the gate give it one.
-  sendAudio: 'speech',
-  gateAggressiveness: 2,
-  gatePreRoll: 500,
-  gateHangover: 800,
-};
+/**
+ * A new node's stream settings (sendAudio "speech"). The harness gives its manager a pass-through filter (see
+ * below), whatever these say; tests of the voice gate give theirs.
+ */
+export const SETTINGS: StreamSettings = { ...STREAM_DEFAULTS.settings };
 
 export interface Recorded<P> {
   key: string;
@@ -61,6 +48,8 @@ export class ManagerHarness {
       transport: this.server.transport,
       // Half the jitter range: delays are exact and predictable.
       random: () => 0.5,
+      // Stream rules without the voice gate; `outboundFilter: undefined` gives the manager its own (from sendAudio).
+      outboundFilter: passThroughFilter,
       ...options,
     });
     const at = (): number => this.clock.now();

@@ -2,7 +2,7 @@
 /**
  * The microphone, from the page's side: getUserMedia → AudioContext (at the device's own rate) →
  * the `gradium-mic-capture` worklet, which hands back 16 kHz 16-bit chunks. No Vue and no socket here;
- * the component decides what to send.
+ * the recorder (ui/state/mic-recorder.mjs) decides what to send.
  *
  *   closed ──prepare()──► ready ──open()──► opened ──begin()──► capturing ──finish()──► ready
  *                           ▲                 │                    │

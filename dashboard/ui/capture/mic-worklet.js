@@ -4,7 +4,7 @@
  * 16-bit mono chunks at the target rate (16 kHz, 80 ms) out, posted to the main thread.
  *
  * This one file is what the browser runs (the component inlines its text and loads it from a Blob URL,
- * where imports cannot work) and what test/unit loads into a Node `vm` context with stand-ins for the
+ * where imports cannot work) and what test/logic and test/unit load into a Node `vm` context with stand-ins for the
  * three worklet globals (`AudioWorkletProcessor`, `registerProcessor`, `sampleRate`). Keep it
  * self-contained: no imports, no DOM.
  *

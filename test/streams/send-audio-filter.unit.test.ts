@@ -1,5 +1,5 @@
 /**
- * The gate a gradium-stt node gives each key (src/streams/send-audio-gate.ts): the real voice gate or a
+ * The send-audio filter a StreamManager gives each key (src/streams/send-audio-filter.ts): the real voice gate or a
  * pass-through as `sendAudio` says, replaced mid-stream by msg.settings, Ogg Opus reported once per key; and
  * turn ends that follow audio still queued (voice gate, mute, flush) on the wire. A real StreamManager on a
  * manual clock with a scripted socket; the audio is a quiet room with espeak-ng speech (test/voice-gate).
@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import type { AudioFrame } from '../../src/audio/types';
 import { FrameQueue } from '../../src/streams/frame-queue';
-import { SendAudioGate, sendAudioGates } from '../../src/streams/send-audio-gate';
+import { SendAudioFilter, sendAudioFilters } from '../../src/streams/send-audio-filter';
 import { prepareVoiceGate } from '../../src/voice-gate';
 import { matchSource, pcmChunks, sceneRoom } from '../voice-gate/received-audio';
 import { frameOf } from '../voice-gate/room';
@@ -17,24 +17,24 @@ function frame(ms = 80): AudioFrame {
   return { data: Buffer.alloc((ms * 32000) / 1000, 1), durationMs: ms };
 }
 
-describe('streams: the sendAudio gate (voice gate or everything, per key)', () => {
+describe('streams: the send-audio filter (voice gate or everything, per key)', () => {
   before(async () => {
     await prepareVoiceGate();
   });
 
   it('speech: the voice gate for formats it reads; always, or Ogg Opus: everything passes', () => {
     const warnings: string[] = [];
-    const gates = sendAudioGates((key, message) => warnings.push(`${key}|${message}`));
-    const speech = gates('k', 'pcm_16000', SETTINGS) as SendAudioGate;
+    const gates = sendAudioFilters((key, message) => warnings.push(`${key}|${message}`));
+    const speech = gates('k', 'pcm_16000', SETTINGS) as SendAudioFilter;
     assert.equal(speech.mode, 'speech');
     assert.equal(speech.push(frame()).frames.length, 0, 'held: the warm-up');
     speech.close();
-    const always = gates('k', 'pcm_16000', { ...SETTINGS, sendAudio: 'always' }) as SendAudioGate;
+    const always = gates('k', 'pcm_16000', { ...SETTINGS, sendAudio: 'always' }) as SendAudioFilter;
     assert.equal(always.mode, 'always');
     assert.equal(always.push(frame()).frames.length, 1);
     assert.deepEqual(warnings, []);
 
-    const opus = gates('mic', 'opus', SETTINGS) as SendAudioGate;
+    const opus = gates('mic', 'opus', SETTINGS) as SendAudioFilter;
     assert.equal(opus.mode, 'always');
     assert.equal(opus.push(frame()).frames.length, 1);
     assert.equal(opus.counters.passedMs, 80);
@@ -50,7 +50,7 @@ describe('streams: the sendAudio gate (voice gate or everything, per key)', () =
   });
 
   it('configure: new gate options apply to the same detector; the counts only grow across a switch', () => {
-    const gate = new SendAudioGate('pcm_16000', SETTINGS, () => assert.fail('no warning'));
+    const gate = new SendAudioFilter('pcm_16000', SETTINGS, () => assert.fail('no warning'));
     for (let i = 0; i < 10; i++) gate.push(frame());
     const held = gate.counters;
     gate.configure({ ...SETTINGS, gatePreRoll: 0 });
@@ -67,7 +67,7 @@ describe('streams: the sendAudio gate (voice gate or everything, per key)', () =
   it('always → speech mid-stream ends the turn that was passing (endOfTurn "gate"); speech → always sends the quiet', () => {
     const room = sceneRoom({ bed: 'quiet', seed: 4, parts: [{ quietMs: 2000 }, { say: 'four', levelDb: -30 }, { quietMs: 3000 }] });
     const chunks = pcmChunks(room, 80);
-    const h = new ManagerHarness({ turnMode: 'manual', idleTimeout: 0, sendAudio: 'always' }, {}, { gate: sendAudioGates(() => undefined) });
+    const h = new ManagerHarness({ turnMode: 'manual', idleTimeout: 0, sendAudio: 'always' }, {}, { outboundFilter: sendAudioFilters(() => undefined) });
     h.pushPaced('mic', chunks.slice(0, 10));
     const s1 = h.server.session(1);
     s1.say('hello', 0.3);
@@ -91,6 +91,36 @@ describe('streams: the sendAudio gate (voice gate or everything, per key)', () =
     const d = h.disconnected[0]!.payload;
     const roomMs = (room.samples.length * 1000) / room.rate;
     assert.equal(Math.round((d.sentSeconds + d.gatedSeconds) * 1000), Math.round(roomMs), 'every ms sent or kept back');
+  });
+});
+
+describe('streams: StreamManager as a library honours sendAudio on its own', () => {
+  before(async () => {
+    await prepareVoiceGate();
+  });
+
+  it('no gate option: "speech" gates a key, "always" (set for one key by msg.settings) sends everything', () => {
+    const room = sceneRoom({ bed: 'quiet', seed: 7, parts: [{ quietMs: 2500 }, { say: 'four', levelDb: -30 }, { quietMs: 1500 }] });
+    const chunks = pcmChunks(room, 80);
+    // `outboundFilter: undefined`: the manager's own choice, as a library user gets it (the harness otherwise passes all).
+    const h = new ManagerHarness({ turnMode: 'manual', idleTimeout: 0, sendAudio: 'speech' }, {}, { outboundFilter: undefined });
+    h.manager.updateSettings({ sendAudio: 'always' }, 'whole');
+    h.pushPaced('gated', chunks);
+    h.pushPaced('whole', chunks);
+    h.manager.stop(undefined, undefined);
+    h.advance(300);
+    const sent = (key: string): number => h.disconnected.filter((d) => d.key === key).reduce((ms, d) => ms + d.payload.sentSeconds, 0);
+    const gated = (key: string): number => h.disconnected.filter((d) => d.key === key).reduce((ms, d) => ms + d.payload.gatedSeconds, 0);
+    const roomS = room.samples.length / room.rate;
+    assert.ok(Math.abs(sent('whole') - roomS) < 0.001, `always: all ${roomS} s sent (${sent('whole')})`);
+    assert.equal(gated('whole'), 0);
+    assert.ok(sent('gated') > 0, 'the speech was sent');
+    assert.ok(sent('gated') < roomS / 2, `speech: the quiet was kept back (sent ${sent('gated')} of ${roomS} s)`);
+    // What the gate still holds at the stop (its 500 ms pre-roll, and the partial last frame) is reported when the
+    // channel goes, not on this disconnected message.
+    const accounted = sent('gated') + gated('gated');
+    assert.ok(accounted <= roomS + 0.001 && accounted >= roomS - 0.58 - 0.001, `sent or kept back: ${accounted} of ${roomS} s`);
+    assert.deepEqual(h.warnings, []);
   });
 });
 

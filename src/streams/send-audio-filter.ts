@@ -1,9 +1,9 @@
 /**
- * The gate a key's channel gets when its node has a `sendAudio` setting: the voice gate for "speech", a
- * pass-through for "always", chosen again whenever the key's settings change.
+ * The send-audio filter: the OutboundAudioFilter a key's channel gets by default (StreamManager), chosen by the
+ * key's `sendAudio` setting and chosen again whenever the key's settings change:
  *
  *   sendAudio "speech" and a format the detector reads ─▶ VoiceGate (WebRTC VAD, pre-roll, hang-over)
- *   sendAudio "always", Ogg Opus, or the detector not loaded ─▶ PassThroughGate (everything is sent)
+ *   sendAudio "always", Ogg Opus, or the detector not loaded ─▶ PassThroughFilter (everything is sent)
  *
  * Switching mid-stream (msg.settings) replaces the gate this one wraps, at the next frame:
  *   speech → always: the voice gate is closed (its held pre-roll counts as kept back) and everything passes
@@ -15,11 +15,11 @@
 import type { AudioFrame } from '../audio/types';
 import type { InputFormat } from '../gradium/protocol';
 import { checkGateable, isVoiceGatePrepared, VoiceGate, type SendAudio, type VoiceGateOptions } from '../voice-gate';
-import { PassThroughGate, type AudioGate, type GateCounts, type GateFactory, type GateStep } from './audio-gate';
+import { PassThroughFilter, type OutboundAudioFilter, type FilterCounts, type OutboundFilterFactory, type FilterStep } from './outbound-audio-filter';
 import type { StreamSettings } from './settings';
 
-/** What this gate needs of the gate it wraps (a VoiceGate takes its own options, not stream settings). */
-type InnerGate = Pick<AudioGate, 'push' | 'isOpen' | 'counters' | 'reset' | 'close'>;
+/** What this filter needs of what it wraps (a VoiceGate takes its own options, not stream settings). */
+type InnerFilter = Pick<OutboundAudioFilter, 'push' | 'isOpen' | 'counters' | 'reset' | 'close'>;
 
 /** Keys remembered as already warned about; past this many the memory starts afresh (a key may be warned again). */
 const WARNED_KEYS_MAX = 1000;
@@ -30,10 +30,10 @@ export function voiceGateOptionsOf(s: StreamSettings): VoiceGateOptions {
 }
 
 /**
- * The GateFactory of a gradium-stt node. `warn(key, message)` is called once per key when a key asks for the
+ * The OutboundFilterFactory a StreamManager uses unless given another. `warn(key, message)` is called once per key when a key asks for the
  * voice gate and cannot have it (Ogg Opus, the detector not loaded): its audio is then sent whole, and says so.
  */
-export function sendAudioGates(warn: (key: string, message: string) => void): GateFactory {
+export function sendAudioFilters(warn: (key: string, message: string) => void): OutboundFilterFactory {
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string): void => {
     if (warned.has(key)) return;
@@ -41,11 +41,11 @@ export function sendAudioGates(warn: (key: string, message: string) => void): Ga
     warned.add(key);
     warn(key, `stream "${key}": ${message}`);
   };
-  return (key, inputFormat, settings) => new SendAudioGate(inputFormat, settings, (message) => warnOnce(key, message));
+  return (key, inputFormat, settings) => new SendAudioFilter(inputFormat, settings, (message) => warnOnce(key, message));
 }
 
-export class SendAudioGate implements AudioGate {
-  private inner: InnerGate;
+export class SendAudioFilter implements OutboundAudioFilter {
+  private inner: InnerFilter;
   /** The voice gate when `inner` is one (for configure). */
   private voice: VoiceGate | null = null;
   private sendAudio: SendAudio;
@@ -74,12 +74,12 @@ export class SendAudioGate implements AudioGate {
     return this.inner.isOpen;
   }
 
-  get counters(): GateCounts {
+  get counters(): FilterCounts {
     const c = this.inner.counters;
     return { passedMs: this.retired.passedMs + c.passedMs, keptBackMs: this.retired.keptBackMs + c.keptBackMs };
   }
 
-  push(frame: AudioFrame): GateStep {
+  push(frame: AudioFrame): FilterStep {
     const step = this.inner.push(frame);
     if (!this.endPassingTurn) return step;
     this.endPassingTurn = false;
@@ -88,7 +88,7 @@ export class SendAudioGate implements AudioGate {
     return step;
   }
 
-  reset(): GateStep {
+  reset(): FilterStep {
     this.endPassingTurn = false;
     return this.inner.reset();
   }
@@ -122,16 +122,16 @@ export class SendAudioGate implements AudioGate {
     this.voice = null;
   }
 
-  private makeInner(): InnerGate {
-    if (this.sendAudio === 'always') return new PassThroughGate();
+  private makeInner(): InnerFilter {
+    if (this.sendAudio === 'always') return new PassThroughFilter();
     const format = checkGateable(this.inputFormat);
     if (!format.gateable) {
       this.warn(format.reason);
-      return new PassThroughGate();
+      return new PassThroughFilter();
     }
     if (!isVoiceGatePrepared()) {
       this.warn('the voice gate is not loaded (its WebAssembly module failed to load), so all of this stream is sent');
-      return new PassThroughGate();
+      return new PassThroughFilter();
     }
     const gate = new VoiceGate(this.inputFormat, this.options);
     this.voice = gate;

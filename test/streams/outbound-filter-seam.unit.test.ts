@@ -1,16 +1,16 @@
 /**
- * The seam where the voice gate plugs in, driven by a small gate written for this test (speech = a non-zero
+ * The seam where the voice gate plugs in (OutboundAudioFilter), driven by a small filter written for this test (speech = a non-zero
  * frame, pre-roll of 2 frames, hang-over of 3). What is under test is the stream layer's side: the channel
  * outlives its streams, the gate's pre-roll opens the next session, `turnOver` ends the turn, and what the
  * gate kept back is reported.
  */
 import { strict as assert } from 'node:assert';
 import type { AudioFrame } from '../../src/audio/types';
-import type { AudioGate, GateCounts, GateStep } from '../../src/streams/audio-gate';
+import type { OutboundAudioFilter, FilterCounts, FilterStep } from '../../src/streams/outbound-audio-filter';
 import { ManagerHarness } from './manager-harness';
 import { pcmRun, tagOf } from './scripted-gradium';
 
-class TestGate implements AudioGate {
+class TestFilter implements OutboundAudioFilter {
   isOpen = false;
   private passedMs = 0;
   private keptBackMs = 0;
@@ -23,11 +23,11 @@ class TestGate implements AudioGate {
     private readonly hangOver = 3,
   ) {}
 
-  get counters(): GateCounts {
+  get counters(): FilterCounts {
     return { passedMs: this.passedMs, keptBackMs: this.keptBackMs };
   }
 
-  push(frame: AudioFrame): GateStep {
+  push(frame: AudioFrame): FilterStep {
     const speech = frame.data[0] !== 0;
     if (!this.isOpen) {
       if (!speech) {
@@ -47,7 +47,7 @@ class TestGate implements AudioGate {
     return { frames: this.pass([frame]), event: { type: 'closed', reason: 'silence' } };
   }
 
-  reset(): GateStep {
+  reset(): FilterStep {
     this.dropRing();
     const wasOpen = this.isOpen;
     this.isOpen = false;
@@ -74,10 +74,10 @@ class TestGate implements AudioGate {
 
 describe('streams: the voice gate seam (manual clock, scripted socket, a test gate)', () => {
   it('the channel outlives its stream; the next speech’s pre-roll opens a new session; turnOver ends the turn', () => {
-    const gates: TestGate[] = [];
+    const gates: TestFilter[] = [];
     const h = new ManagerHarness({ idleTimeout: 1000, turnMode: 'manual' }, {}, {
-      gate: () => {
-        const g = new TestGate();
+      outboundFilter: () => {
+        const g = new TestFilter();
         gates.push(g);
         return g;
       },
@@ -114,7 +114,7 @@ describe('streams: the voice gate seam (manual clock, scripted socket, a test ga
   });
 
   it('mute resets the gate: pre-roll held from before the mute is never sent after it', () => {
-    const h = new ManagerHarness({ idleTimeout: 0 }, {}, { gate: () => new TestGate() });
+    const h = new ManagerHarness({ idleTimeout: 0 }, {}, { outboundFilter: () => new TestFilter() });
     h.push('mic', pcmRun(3, 'silence'));
     h.manager.mute('mic');
     h.manager.unmute('mic');
@@ -127,10 +127,10 @@ describe('streams: the voice gate seam (manual clock, scripted socket, a test ga
   });
 
   it('the gate is made once the format is known, for that format, and closed when the key’s input starts afresh', () => {
-    const made: { key: string; format: string; gate: TestGate }[] = [];
+    const made: { key: string; format: string; gate: TestFilter }[] = [];
     const h = new ManagerHarness({ idleTimeout: 0 }, {}, {
-      gate: (key, format) => {
-        const gate = new TestGate();
+      outboundFilter: (key, format) => {
+        const gate = new TestFilter();
         made.push({ key, format, gate });
         return gate;
       },

@@ -26,7 +26,7 @@ function rankOf(file: string): number {
     '(root)': 7,
   };
   const rank = ranks[folder];
-  assert.ok(rank !== undefined, `src/${folder} has no place in the layer order (test/architecture/layers.test.ts)`);
+  assert.ok(rank !== undefined, `src/${folder} has no place in the layer order (test/architecture/layers.unit.test.ts)`);
   return rank;
 }
 

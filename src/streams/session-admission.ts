@@ -1,5 +1,5 @@
 /**
- * Who may open a new stream: the cap on concurrent streams, and the circuit breaker that keeps a refused key
+ * Session admission: who may open a new Gradium session (and so a new stream): the cap on concurrent streams, and the circuit breaker that keeps a refused key
  * or a refused setting from turning into a reconnect storm. A refused key (or no credit) holds new sessions
  * back for 1 minute, doubling up to 10 minutes, then lets one attempt through; a refused setting holds them
  * back until the settings change. Audio refused meanwhile is totalled and reported when sessions resume.
@@ -11,13 +11,13 @@ import type { Clock } from '../common/clock';
 export const BLOCK_BASE_MS = 60_000;
 export const BLOCK_MAX_MS = 600_000;
 
-export interface AdmissionEvents {
+export interface SessionAdmissionEvents {
   /** Something the status shows changed (blocked or not). */
   changed(): void;
   warning(key: string, message: string): void;
 }
 
-export class AdmissionGate {
+export class SessionAdmission {
   private block: { error: GradiumError; until: number } | null = null;
   private blockMs = BLOCK_BASE_MS;
   /** Audio refused while new sessions are held back: reported when they resume, never silently lost. */
@@ -26,7 +26,7 @@ export class AdmissionGate {
   constructor(
     private readonly clock: Clock,
     private readonly maxStreams: number,
-    private readonly events: AdmissionEvents,
+    private readonly events: SessionAdmissionEvents,
   ) {}
 
   /** The error that holds new sessions back (shown in the status), or null. */
