@@ -1,7 +1,9 @@
 /**
- * A lifecycle written down as a table of allowed transitions, and the one place that enforces it. Each state
- * machine in the stream layer keeps its table (and a diagram) next to its code; a transition the table does
- * not list is a bug, reported loudly instead of leaving an object in a state nobody planned for.
+ * A lifecycle written down as a table of allowed transitions, and the one place that enforces it. Every state
+ * machine in src/ (streams, sessions, the Gradium and emulator sockets, TTS utterances, speakers and playback,
+ * the voice gate) keeps its table (and a diagram) next to its code and moves only through a StateMachine; a
+ * transition the table does not list is a bug, reported loudly instead of leaving an object in a state nobody
+ * planned for. A move to the state it is already in is a no-op.
  */
 
 export type TransitionTable<S extends string> = { readonly [From in S]: readonly S[] };
@@ -33,7 +35,7 @@ export class StateMachine<S extends string> {
   to(next: S): boolean {
     if (next === this.current) return false;
     if (!this.table[this.current].includes(next)) {
-      throw new IllegalTransitionError(`${this.machine}: ${this.current} → ${next} is not an allowed transition`);
+      throw new IllegalTransitionError(`${this.machine}: ${this.current} → ${next} is not allowed`);
     }
     this.current = next;
     return true;
