@@ -7,38 +7,28 @@
  * that needs converting; `push()` itself stays synchronous.
  */
 import type { SpeexResamplerModule } from '@echogarden/speex-resampler-wasm';
+import { instantiateFirst, LoadedOnce } from '../common/wasm-loader';
 
 /** SpeexDSP quality 0–10; 5 keeps speech clean with a 2.5 ms delay at 48 kHz and is fast. */
 const QUALITY = 5;
 /** Input samples handed to WebAssembly per call. */
 const BLOCK = 4096;
 
-let loaded: SpeexResamplerModule | undefined;
-let loading: Promise<SpeexResamplerModule> | undefined;
-
-async function loadModule(): Promise<SpeexResamplerModule> {
-  try {
-    return await (await import('@echogarden/speex-resampler-wasm/simd')).default();
-  } catch {
-    // Runtimes without WebAssembly SIMD take the plain build.
-    return await (await import('@echogarden/speex-resampler-wasm')).default();
-  }
-}
+// Runtimes without WebAssembly SIMD take the plain build.
+const speex = new LoadedOnce<SpeexResamplerModule>(() =>
+  instantiateFirst(
+    () => import('@echogarden/speex-resampler-wasm/simd'),
+    () => import('@echogarden/speex-resampler-wasm'),
+  ),
+);
 
 /** Loads the resampler once per process. Await it at startup; later calls resolve at once. */
 export async function prepareAudio(): Promise<void> {
-  loading ??= loadModule().then(
-    (m) => (loaded = m),
-    (err: unknown) => {
-      loading = undefined; // let a later call try again
-      throw err;
-    },
-  );
-  await loading;
+  await speex.prepare();
 }
 
 export function isAudioPrepared(): boolean {
-  return loaded !== undefined;
+  return speex.ready;
 }
 
 interface NativeHandles {
@@ -68,7 +58,7 @@ export class StreamResampler {
   private readonly zeros: Int16Array;
 
   constructor(inRate: number, outRate: number) {
-    const mod = loaded;
+    const mod = speex.current;
     if (!mod) throw new Error('audio resampler not loaded: await prepareAudio() once before pushing audio');
     this.inRate = inRate;
     this.outRate = outRate;

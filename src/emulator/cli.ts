@@ -20,6 +20,7 @@ Faults:
   --no-require-language         accept a setup without json_config.language
   --close-after-frames N        cut the socket (1006) after N audio messages
   --error-after-frames N[:CODE[:MESSAGE]]  send an error (default 1011) after N audio messages, then close
+                                (with CODE, or 1011 where a close frame cannot carry it: 1005, 1006, 999...)
   --flush-delay-ms MS           delay every flushed answer
   --late-text-after-flush-ms MS send the last word of a flush MS after flushed
   --drop-flushed                never answer flush
@@ -31,7 +32,7 @@ Text-to-speech (/api/speech/tts):
   --tts-first-audio-delay-ms MS delay the first audio of every request
   --tts-chunk-interval-ms MS    pause between audio messages (default none)
   --tts-close-after-chunks N    cut the socket (1006) after N audio messages
-  --tts-error-after-chunks N[:CODE[:MESSAGE]]  send an error (default 1011) after N audio messages, then close
+  --tts-error-after-chunks N[:CODE[:MESSAGE]]  the same for text-to-speech, after N audio messages
 `;
 
 function main(): void {
@@ -87,27 +88,24 @@ function main(): void {
   faults.lateTextAfterFlushMs = number('late-text-after-flush-ms', values['late-text-after-flush-ms']);
   faults.sessionCapSeconds = number('session-cap-seconds', values['session-cap-seconds']);
   faults.connectDelayMs = number('connect-delay-ms', values['connect-delay-ms']);
-  const errorSpec = values['error-after-frames'];
-  if (errorSpec !== undefined) {
-    const [frames, code, ...message] = errorSpec.split(':');
-    faults.errorAfterFrames = {
-      frames: number('error-after-frames', frames) ?? 0,
-      code: number('error-after-frames', code ?? '1011') ?? 1011,
+  /** `N[:CODE[:MESSAGE]]`; any code is taken (the emulator closes with 1011 where a close frame cannot carry it). */
+  const errorAfter = (flag: 'error-after-frames' | 'tts-error-after-chunks'): { after: number; code: number; message: string } | undefined => {
+    const spec = values[flag];
+    if (spec === undefined) return undefined;
+    const [after, code, ...message] = spec.split(':');
+    return {
+      after: number(flag, after) ?? 0,
+      code: number(flag, code ?? '1011') ?? 1011,
       message: message.length > 0 ? message.join(':') : 'Internal server error',
     };
-  }
+  };
+  const asrError = errorAfter('error-after-frames');
+  if (asrError) faults.errorAfterFrames = { frames: asrError.after, code: asrError.code, message: asrError.message };
   faults.ttsFirstAudioDelayMs = number('tts-first-audio-delay-ms', values['tts-first-audio-delay-ms']);
   faults.ttsChunkIntervalMs = number('tts-chunk-interval-ms', values['tts-chunk-interval-ms']);
   faults.ttsCloseAfterChunks = number('tts-close-after-chunks', values['tts-close-after-chunks']);
-  const ttsErrorSpec = values['tts-error-after-chunks'];
-  if (ttsErrorSpec !== undefined) {
-    const [chunks, code, ...message] = ttsErrorSpec.split(':');
-    faults.ttsErrorAfterChunks = {
-      chunks: number('tts-error-after-chunks', chunks) ?? 0,
-      code: number('tts-error-after-chunks', code ?? '1011') ?? 1011,
-      message: message.length > 0 ? message.join(':') : 'Internal server error',
-    };
-  }
+  const ttsError = errorAfter('tts-error-after-chunks');
+  if (ttsError) faults.ttsErrorAfterChunks = { chunks: ttsError.after, code: ttsError.code, message: ttsError.message };
   for (const key of Object.keys(faults) as (keyof EmulatorFaults)[]) if (faults[key] === undefined) delete faults[key];
 
   const opts: EmulatorOptions = {

@@ -1,12 +1,15 @@
 /**
  * One accepted WebSocket connection speaking the Gradium ASR protocol: setup, ready, audio to steps and
- * scripted words, flush, end of stream, errors, and the injected faults. Every timer it starts is
- * cleared when the socket closes, and every send checks that the socket is still open, because clients
- * (and faults) may drop the connection at any moment.
+ * scripted words, flush, end of stream, errors, and the injected faults. The socket handling (key check,
+ * frame reading, error and close, timers that die with the socket) is SocketSession's.
+ *
+ *     awaiting-setup ──setup──▶ starting ──ready──▶ streaming ──end_of_stream (socket kept)──▶ awaiting-setup
+ *     any phase ──error, close, end_of_stream with close, cut──▶ ended
  */
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { WebSocket, type RawData } from 'ws';
+import type { WebSocket } from 'ws';
+import type { TransitionTable } from '../common/state-table';
 import type {
   AudioMessage,
   ClientMessage,
@@ -19,7 +22,8 @@ import { AudioInput } from './audio-input';
 import { ScriptCursor } from './script-cursor';
 import { checkSetup, type AcceptedSetup } from './setup-check';
 import { FRAME_SECONDS, SegmentEvent, SpeechTracker } from './speech-tracker';
-import type { EmulatorFaults, EmulatorSession, InvalidFrame } from './types';
+import { ENDED, SocketSession, type Ended, type SocketSessionContext } from './socket-session';
+import type { EmulatorSession, InvalidFrame } from './types';
 import { WordSchedule, type ScheduledWord } from './word-schedule';
 
 export const BAD_KEY_MESSAGE = 'API key is revoked or expired';
@@ -30,21 +34,22 @@ const DEFAULT_SESSION_CAP_SECONDS = 300;
 /** Stand-in for every received audio message, so `received` keeps the order without the payloads. */
 const AUDIO_RECORD: AudioMessage = Object.freeze({ type: 'audio', audio: '' }) as AudioMessage;
 
-export interface SessionContext {
-  id: number;
-  apiKeyAccepted: boolean;
-  headers: Record<string, string | string[] | undefined>;
-  faults: EmulatorFaults;
-  record: boolean;
+export interface SessionContext extends SocketSessionContext {
   /** Keep every audio message's bytes (receivedAudio). */
   recordAudio: boolean;
   /** The emulator-wide script position. */
   script: ScriptCursor;
-  log: (line: string) => void;
   onEnd: (session: ProtocolSession) => void;
 }
 
-type Phase = 'awaiting-setup' | 'starting' | 'streaming' | 'ended';
+type Phase = 'awaiting-setup' | 'starting' | 'streaming';
+
+const PHASES: TransitionTable<Phase | Ended> = {
+  'awaiting-setup': ['starting', ENDED],
+  starting: ['streaming', ENDED],
+  streaming: ['awaiting-setup', ENDED],
+  [ENDED]: [],
+};
 
 interface Stream {
   accepted: AcceptedSetup;
@@ -57,81 +62,44 @@ interface Stream {
   audioProcessed: number;
 }
 
-export class ProtocolSession implements EmulatorSession {
-  readonly id: number;
-  readonly apiKeyAccepted: boolean;
-  readonly headers: Record<string, string | string[] | undefined>;
+export class ProtocolSession extends SocketSession<Phase, ClientMessage, ServerMessage> implements EmulatorSession {
   setup?: SetupMessage;
   config?: JsonConfig;
-  readonly received: ClientMessage[] = [];
-  readonly sent: ServerMessage[] = [];
   audioMessages = 0;
   audioBytes = 0;
   readonly receivedAudio: Buffer[] = [];
   samplesReceived = 0;
   invalidFrames: InvalidFrame[] = [];
   wordsSent: string[] = [];
-  closeCode?: number;
-  closed = false;
 
-  private phase: Phase = 'awaiting-setup';
+  protected readonly binaryFrameMessage = BINARY_FRAME_MESSAGE;
   private stream: Stream | undefined;
   /** Messages held while `ready` is delayed or a `flushed` is pending; processed in order afterwards. */
   private readonly backlog: { msg: ClientMessage; index: number }[] = [];
   private flushPending = false;
   private heldWord: ScheduledWord | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closeCodeSent: number | undefined;
   /** Samples of earlier streams on this socket (close_ws_on_eos: false). */
   private samplesBefore = 0;
-  private readonly faults: EmulatorFaults;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly socket: Duplex,
     private readonly ctx: SessionContext,
   ) {
-    this.id = ctx.id;
-    this.apiKeyAccepted = ctx.apiKeyAccepted;
-    this.headers = ctx.headers;
-    this.faults = { ...ctx.faults };
+    super(ws, ctx, `session ${ctx.id}`, PHASES, 'awaiting-setup');
   }
 
-  start(): void {
-    this.ws.on('close', (code) => this.onClose(code));
-    this.ws.on('error', (err) => this.ctx.log(`session ${this.id}: socket error: ${err.message}`));
-    if (!this.apiKeyAccepted) {
-      this.fail(1008, BAD_KEY_MESSAGE);
-      return;
-    }
-    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+  protected admit(): boolean {
+    if (this.apiKeyAccepted) return true;
+    this.fail(1008, BAD_KEY_MESSAGE);
+    return false;
   }
 
-  /** Close politely, then cut the socket if the peer does not finish the handshake in time. */
-  shutdown(graceMs: number): void {
-    if (this.closed) return;
-    if (this.phase !== 'ended') this.closeWith(1001, 'emulator shutting down');
-    this.later(graceMs, () => this.ws.terminate());
+  protected errorFrame(code: number, message: string): ServerMessage {
+    return { type: 'error', client_req_id: this.setup?.client_req_id ?? null, message, code };
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.phase === 'ended') return;
-    if (isBinary) {
-      this.fail(1008, BINARY_FRAME_MESSAGE);
-      return;
-    }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString());
-    } catch {
-      this.fail(1008, 'Invalid message: not JSON'); // UNCONFIRMED
-      return;
-    }
-    if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
-      this.fail(1008, 'Invalid message: expected a JSON object with a string "type"'); // UNCONFIRMED
-      return;
-    }
-    const message = msg as ClientMessage;
+  protected receive(message: ClientMessage): void {
     let index = 0;
     if (message.type === 'audio') {
       index = ++this.audioMessages;
@@ -140,9 +108,18 @@ export class ProtocolSession implements EmulatorSession {
         if (this.ctx.recordAudio) this.receivedAudio.push(Buffer.from(message.audio, 'base64'));
       }
     }
-    if (this.ctx.record) this.received.push(message.type === 'audio' ? AUDIO_RECORD : message);
+    if (this.recording) this.received.push(message.type === 'audio' ? AUDIO_RECORD : message);
     if (this.isHolding()) this.backlog.push({ msg: message, index });
     else this.dispatch(message, index);
+  }
+
+  protected onClosed(): string {
+    this.backlog.length = 0;
+    return '';
+  }
+
+  protected reportEnd(): void {
+    this.ctx.onEnd(this);
   }
 
   private isHolding(): boolean {
@@ -176,7 +153,7 @@ export class ProtocolSession implements EmulatorSession {
   }
 
   private drainBacklog(): void {
-    while (this.backlog.length > 0 && !this.isHolding() && this.phase !== 'ended') {
+    while (this.backlog.length > 0 && !this.isHolding() && !this.ended) {
       const next = this.backlog.shift()!;
       this.dispatch(next.msg, next.index);
     }
@@ -207,11 +184,9 @@ export class ProtocolSession implements EmulatorSession {
       ),
     };
     this.stream = stream;
-    this.ctx.log(
-      `session ${this.id}: setup ${checked.inputFormat} language=${String(checked.config.language)} delay=${checked.delayInFrames}`,
-    );
+    this.log(`setup ${checked.inputFormat} language=${String(checked.config.language)} delay=${checked.delayInFrames}`);
     if (this.faults.stopReading) this.stopReading();
-    this.phase = 'starting';
+    this.moveTo('starting');
     const delay = this.faults.connectDelayMs ?? 0;
     if (delay > 0) this.later(delay, () => this.sendReady(stream));
     else this.sendReady(stream);
@@ -228,7 +203,7 @@ export class ProtocolSession implements EmulatorSession {
       delay_in_frames: stream.accepted.delayInFrames,
       text_stream_names: [],
     });
-    this.phase = 'streaming';
+    this.moveTo('streaming');
     this.drainBacklog();
   }
 
@@ -236,7 +211,7 @@ export class ProtocolSession implements EmulatorSession {
   private stopReading(): void {
     this.socket.pause();
     this.socket.on('resume', () => setImmediate(() => this.socket.pause()));
-    this.ctx.log(`session ${this.id}: stopped reading the socket (fault)`);
+    this.log('stopped reading the socket (fault)');
   }
 
   // ------------------------------------------------------------------ audio
@@ -256,16 +231,14 @@ export class ProtocolSession implements EmulatorSession {
     stream.audioProcessed++;
     const { closeAfterFrames, errorAfterFrames } = this.faults;
     if (closeAfterFrames !== undefined && stream.audioProcessed === closeAfterFrames) {
-      this.ctx.log(`session ${this.id}: abrupt close after ${closeAfterFrames} audio messages (fault)`);
-      this.phase = 'ended';
-      this.ws.terminate();
+      this.cut(`abrupt close after ${closeAfterFrames} audio messages (fault)`);
     } else if (errorAfterFrames && stream.audioProcessed === errorAfterFrames.frames) {
       this.fail(errorAfterFrames.code, errorAfterFrames.message);
     }
   }
 
   private onFrame(stream: Stream, meanSquare: number): boolean {
-    if (this.phase === 'ended') return false;
+    if (this.ended) return false;
     const frame = stream.tracker.frames;
     const endS = (frame + 1) * FRAME_SECONDS;
     const capS = this.faults.sessionCapSeconds ?? DEFAULT_SESSION_CAP_SECONDS;
@@ -304,7 +277,7 @@ export class ProtocolSession implements EmulatorSession {
 
   /** Send every word of the audio so far: pad the partial frame, close the open segment, drain. */
   private forceOutWords(stream: Stream): ScheduledWord[] | undefined {
-    if (!stream.input.padPartialFrame() || this.phase === 'ended') return undefined;
+    if (!stream.input.padPartialFrame() || this.ended) return undefined;
     if (stream.tracker.closeOpenSegment()) stream.words.closeSegment(stream.tracker.speechEndS);
     return stream.words.takeAll();
   }
@@ -358,57 +331,7 @@ export class ProtocolSession implements EmulatorSession {
     // Sequential reuse: the socket stays open for another setup.
     this.samplesBefore += stream.input.samples;
     this.stream = undefined;
-    this.phase = 'awaiting-setup';
-  }
-
-  // ------------------------------------------------------------------ sending and closing
-
-  private send(msg: ServerMessage): void {
-    this.sendRaw(JSON.stringify(msg), () => msg);
-  }
-
-  private sendRaw(json: string, record: () => ServerMessage): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(json);
-    if (this.ctx.record) this.sent.push(record());
-  }
-
-  /** Error frame, then a close with the same code. */
-  private fail(code: number, message: string): void {
-    if (this.phase === 'ended') return;
-    this.ctx.log(`session ${this.id}: error ${code}: ${message}`);
-    this.send({ type: 'error', client_req_id: this.setup?.client_req_id ?? null, message, code });
-    this.closeWith(code, message);
-  }
-
-  private closeWith(code: number, reason: string): void {
-    this.phase = 'ended';
-    // A fault may name a code that cannot go in a close frame (1005, 1006): fall back to 1011.
-    this.closeCodeSent = sendableCloseCode(code) ? code : 1011;
-    this.backlog.length = 0;
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.close(this.closeCodeSent, closeReason(reason));
-    }
-  }
-
-  private onClose(code: number): void {
-    this.phase = 'ended';
-    this.closed = true;
-    this.closeCode = this.closeCodeSent ?? code;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.backlog.length = 0;
-    this.ctx.log(`session ${this.id}: closed ${this.closeCode}`);
-    this.ctx.onEnd(this);
-  }
-
-  private later(ms: number, fn: () => void): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
+    this.moveTo('awaiting-setup');
   }
 }
 
@@ -416,13 +339,4 @@ type StepVad = Extract<ServerMessage, { type: 'step' }>['vad'];
 
 function roundMs(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
-}
-
-function sendableCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
-}
-
-/** A close reason is limited to 123 bytes; our messages are ASCII. */
-function closeReason(message: string): string {
-  return message.length <= 123 ? message : `${message.slice(0, 120)}...`;
 }

@@ -77,8 +77,9 @@ export function checkSetup(msg: Record<string, unknown>, requireLanguage: boolea
   };
 }
 
-function parseJsonConfig(raw: unknown): JsonConfig | undefined {
-  if (raw === undefined || raw === null) return {};
+/** A setup's json_config (ASR or TTS): absent is {}, an object or a string holding one; undefined when it is neither. */
+export function parseJsonConfig<C extends object = JsonConfig>(raw: unknown): C | undefined {
+  if (raw === undefined || raw === null) return {} as C;
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -87,5 +88,5 @@ function parseJsonConfig(raw: unknown): JsonConfig | undefined {
       return undefined;
     }
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonConfig) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as C) : undefined;
 }

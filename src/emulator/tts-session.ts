@@ -4,10 +4,15 @@
  * messages (joined with one space), audio and word timings out in 80 ms messages, lagging two words
  * behind the text until `<flush>` or `end_of_stream`, then `end_of_stream` and a close. A client that
  * closes early cancels: nothing more is sent. Faults: refused key, unknown voice, abrupt close or an error
- * after N audio messages, slow `ready`, slow first audio, paced audio.
+ * after N audio messages, slow `ready`, slow first audio, paced audio. The socket handling (key check, frame
+ * reading, error and close, timers that die with the socket) is SocketSession's.
+ *
+ *     awaiting-setup ──setup──▶ starting ──ready──▶ streaming ──end_of_stream──▶ draining ──all sent──▶ ended
+ *     any phase ──error, client close, cut──▶ ended
  */
 import { randomUUID } from 'node:crypto';
-import { WebSocket, type RawData } from 'ws';
+import type { WebSocket } from 'ws';
+import type { TransitionTable } from '../common/state-table';
 import {
   TTS_OUTPUT_FORMATS,
   type TtsClientMessage,
@@ -20,7 +25,9 @@ import { pcm16ToALaw, pcm16ToMuLaw } from './g711';
 import { OggOpusWriter } from './ogg-opus';
 import { messageTokens, SpeechSynth, type SynthWord } from './tts-synth';
 import { DEFAULT_VOICE_ID, UNKNOWN_VOICE_MESSAGE, type EmulatorVoice } from './tts-voices';
-import type { EmulatorFaults, EmulatorTtsSession } from './types';
+import { parseJsonConfig } from './setup-check';
+import { ENDED, SocketSession, type Ended, type SocketSessionContext } from './socket-session';
+import type { EmulatorTtsSession } from './types';
 import { streamingWavHeader } from './wav-header';
 
 export const TTS_BAD_KEY_MESSAGE =
@@ -33,19 +40,21 @@ const CHUNK_S = 0.08;
 /** Audio message stand-in for `sent`: the order and timing are kept, the payload is not. */
 type SentAudio = Extract<TtsServerMessage, { type: 'audio' }>;
 
-export interface TtsSessionContext {
-  id: number;
-  apiKeyAccepted: boolean;
+export interface TtsSessionContext extends SocketSessionContext {
   keyGiven: boolean;
-  headers: Record<string, string | string[] | undefined>;
-  faults: EmulatorFaults;
-  record: boolean;
   voices: () => readonly EmulatorVoice[];
-  log: (line: string) => void;
   onEnd: (session: TtsProtocolSession) => void;
 }
 
-type Phase = 'awaiting-setup' | 'starting' | 'streaming' | 'draining' | 'ended';
+type Phase = 'awaiting-setup' | 'starting' | 'streaming' | 'draining';
+
+const PHASES: TransitionTable<Phase | Ended> = {
+  'awaiting-setup': ['starting', ENDED],
+  starting: ['streaming', ENDED],
+  streaming: ['draining', ENDED],
+  draining: [ENDED],
+  [ENDED]: [],
+};
 
 interface Output {
   format: TtsOutputFormat;
@@ -55,14 +64,9 @@ interface Output {
   samplesWritten?: () => number;
 }
 
-export class TtsProtocolSession implements EmulatorTtsSession {
-  readonly id: number;
-  readonly apiKeyAccepted: boolean;
-  readonly headers: Record<string, string | string[] | undefined>;
+export class TtsProtocolSession extends SocketSession<Phase, TtsClientMessage, TtsServerMessage> implements EmulatorTtsSession {
   setup?: TtsSetupMessage;
   config?: TtsJsonConfig;
-  readonly received: TtsClientMessage[] = [];
-  readonly sent: TtsServerMessage[] = [];
   text = '';
   textMessages = 0;
   audioMessages = 0;
@@ -74,12 +78,8 @@ export class TtsProtocolSession implements EmulatorTtsSession {
   finishedAt?: number;
   cancelled = false;
   completed = false;
-  closeCode?: number;
-  closed = false;
 
-  private phase: Phase = 'awaiting-setup';
-  private readonly faults: EmulatorFaults;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  protected readonly binaryFrameMessage = 'binary frames are not supported; send JSON messages'; // UNCONFIRMED text
   private readonly backlog: TtsClientMessage[] = [];
   private synth: SpeechSynth | undefined;
   private output: Output | undefined;
@@ -94,60 +94,44 @@ export class TtsProtocolSession implements EmulatorTtsSession {
   /** A `<flush>` came: send what is voiced even if it is less than a message. */
   private flushRequested = false;
   private pumping = false;
-  private closeCodeSent: number | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly ctx: TtsSessionContext,
   ) {
-    this.id = ctx.id;
-    this.apiKeyAccepted = ctx.apiKeyAccepted;
-    this.headers = ctx.headers;
-    this.faults = { ...ctx.faults };
+    super(ws, ctx, `tts session ${ctx.id}`, PHASES, 'awaiting-setup');
   }
 
-  start(): void {
-    this.ws.on('close', (code) => this.onClose(code));
-    this.ws.on('error', (err) => this.ctx.log(`tts session ${this.id}: socket error: ${err.message}`));
+  protected admit(): boolean {
     if (!this.ctx.keyGiven) {
       // Observed: a missing key gets a bare close, no error frame.
       this.closeWith(1008, TTS_NO_KEY_REASON);
-      return;
+      return false;
     }
-    if (!this.apiKeyAccepted) {
-      this.fail(1008, TTS_BAD_KEY_MESSAGE);
-      return;
-    }
-    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    if (this.apiKeyAccepted) return true;
+    this.fail(1008, TTS_BAD_KEY_MESSAGE);
+    return false;
   }
 
-  shutdown(graceMs: number): void {
-    if (this.closed) return;
-    if (this.phase !== 'ended') this.closeWith(1001, 'emulator shutting down');
-    this.later(graceMs, () => this.ws.terminate());
+  protected errorFrame(code: number, message: string): TtsServerMessage {
+    return { type: 'error', message, code, client_req_id: null };
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.phase === 'ended') return;
-    if (isBinary) {
-      this.fail(1008, 'binary frames are not supported; send JSON messages'); // UNCONFIRMED text
-      return;
-    }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString());
-    } catch {
-      this.fail(1008, 'Invalid message: not JSON'); // UNCONFIRMED text
-      return;
-    }
-    if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
-      this.fail(1008, 'Invalid message: expected a JSON object with a string "type"'); // UNCONFIRMED text
-      return;
-    }
-    const message = msg as TtsClientMessage;
-    if (this.ctx.record) this.received.push(message);
+  protected receive(message: TtsClientMessage): void {
+    if (this.recording) this.received.push(message);
     if (this.phase === 'starting') this.backlog.push(message);
     else this.dispatch(message);
+  }
+
+  protected onClosed(endedByUs: boolean): string {
+    if (!endedByUs && !this.completed) this.cancelled = this.setup !== undefined;
+    this.backlog.length = 0;
+    this.pending = [];
+    return this.cancelled ? ' (cancelled by the client)' : '';
+  }
+
+  protected reportEnd(): void {
+    this.ctx.onEnd(this);
   }
 
   private dispatch(msg: TtsClientMessage): void {
@@ -167,7 +151,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
         return;
       case 'end_of_stream':
         this.endRequested = true;
-        this.phase = 'draining';
+        this.moveTo('draining');
         this.voice(Infinity);
         this.pump();
         return;
@@ -188,7 +172,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
       this.fail(1008, `Unsupported output_format ${JSON.stringify(format)}. Supported formats: ${TTS_OUTPUT_FORMATS.join(', ')}.`); // UNCONFIRMED text
       return;
     }
-    const config = parseJsonConfig(msg.json_config);
+    const config = parseJsonConfig<TtsJsonConfig>(msg.json_config);
     if (!config) {
       this.fail(1011, 'json_config must be a JSON object or a string holding one'); // UNCONFIRMED text
       return;
@@ -205,8 +189,8 @@ export class TtsProtocolSession implements EmulatorTtsSession {
     this.output = output;
     this.sampleRate = output.rate;
     this.synth = new SpeechSynth(output.rate, typeof config.padding_bonus === 'number' ? config.padding_bonus : 0);
-    this.ctx.log(`tts session ${this.id}: setup ${format} voice=${voiceId}`);
-    this.phase = 'starting';
+    this.log(`setup ${format} voice=${voiceId}`);
+    this.moveTo('starting');
     const ready = (): void => {
       if (this.phase !== 'starting') return;
       this.send({
@@ -218,9 +202,9 @@ export class TtsProtocolSession implements EmulatorTtsSession {
         audio_stream_names: ['audio'],
         text_stream_names: ['text'],
       });
-      this.phase = 'streaming';
+      this.moveTo('streaming');
       this.queue(this.synth!.lead());
-      for (const m of this.backlog.splice(0)) if (this.phase === 'streaming') this.dispatch(m);
+      for (const m of this.backlog.splice(0)) if (!this.ended) this.dispatch(m);
     };
     const delay = this.faults.connectDelayMs ?? 0;
     if (delay > 0) this.later(delay, ready);
@@ -311,7 +295,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
 
   private sendChunk(frame: number): void {
     const output = this.output;
-    if (!output || this.phase === 'ended') return;
+    if (!output || this.ended) return;
     const n = Math.min(frame, this.pendingSamples);
     if (n === 0) return;
     const samples = this.take(n);
@@ -322,26 +306,21 @@ export class TtsProtocolSession implements EmulatorTtsSession {
     const stopS = this.sentSamples / output.rate;
     const { ttsCloseAfterChunks, ttsErrorAfterChunks } = this.faults;
     if (ttsCloseAfterChunks !== undefined && this.audioMessages >= ttsCloseAfterChunks) {
-      this.ctx.log(`tts session ${this.id}: abrupt close after ${this.audioMessages} audio messages (fault)`);
-      this.phase = 'ended';
-      this.ws.terminate();
+      this.cut(`abrupt close after ${this.audioMessages} audio messages (fault)`);
       return;
     }
     if (ttsErrorAfterChunks && this.audioMessages >= ttsErrorAfterChunks.chunks) {
       this.fail(ttsErrorAfterChunks.code, ttsErrorAfterChunks.message);
       return;
     }
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const b64 = bytes.toString('base64');
-    this.ws.send(`{"type":"audio","audio":"${b64}","start_s":${round(startS)},"stop_s":${round(stopS)},"stream_id":0}`);
+    const [start, stop] = [round(startS), round(stopS)];
+    const json = `{"type":"audio","audio":"${bytes.toString('base64')}","start_s":${start},"stop_s":${stop},"stream_id":0}`;
+    const record = (): SentAudio => ({ type: 'audio', audio: '', start_s: start, stop_s: stop, stream_id: 0 });
+    if (!this.sendRaw(json, record)) return;
     this.firstAudioAt ??= performance.timeOrigin + performance.now();
     this.audioMessages++;
     this.audioBytes += bytes.length;
     this.samplesSent = output.samplesWritten?.() ?? this.sentSamples;
-    if (this.ctx.record) {
-      const record: SentAudio = { type: 'audio', audio: '', start_s: round(startS), stop_s: round(stopS), stream_id: 0 };
-      this.sent.push(record);
-    }
     // Words whose sound has been sent.
     while (this.pendingWords.length > 0 && this.pendingWords[0]!.stopS <= stopS + 1e-9) {
       const w = this.pendingWords.shift()!;
@@ -366,7 +345,7 @@ export class TtsProtocolSession implements EmulatorTtsSession {
   }
 
   private finish(): void {
-    if (this.phase === 'ended') return;
+    if (this.ended) return;
     for (const w of this.pendingWords.splice(0)) {
       this.send({ type: 'text', text: w.text, start_s: round(w.startS), stop_s: round(w.stopS), stream_id: 0 });
       this.wordsSent.push(w.text);
@@ -375,51 +354,6 @@ export class TtsProtocolSession implements EmulatorTtsSession {
     this.finishedAt = performance.timeOrigin + performance.now();
     this.completed = true;
     this.closeWith(1000, '');
-  }
-
-  // ------------------------------------------------------------------ sending and closing
-
-  private send(msg: TtsServerMessage): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(JSON.stringify(msg));
-    if (this.ctx.record) this.sent.push(msg);
-  }
-
-  private fail(code: number, message: string): void {
-    if (this.phase === 'ended') return;
-    this.ctx.log(`tts session ${this.id}: error ${code}: ${message.split('\n')[0]}`);
-    this.send({ type: 'error', message, code, client_req_id: null });
-    this.closeWith(code, message.split('\n')[0] ?? '');
-  }
-
-  private closeWith(code: number, reason: string): void {
-    this.phase = 'ended';
-    this.closeCodeSent = code;
-    this.backlog.length = 0;
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.close(code, reason.length <= 123 ? reason : `${reason.slice(0, 120)}...`);
-    }
-  }
-
-  private onClose(code: number): void {
-    if (this.phase !== 'ended' && !this.completed) this.cancelled = this.setup !== undefined;
-    this.phase = 'ended';
-    this.closed = true;
-    this.closeCode = this.closeCodeSent ?? code;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.pending = [];
-    this.ctx.log(`tts session ${this.id}: closed ${this.closeCode}${this.cancelled ? ' (cancelled by the client)' : ''}`);
-    this.ctx.onEnd(this);
-  }
-
-  private later(ms: number, fn: () => void): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
   }
 }
 
@@ -467,19 +401,6 @@ function outputFor(format: TtsOutputFormat, serial: number): Output {
     default:
       return { format, rate: Number(format.slice('pcm_'.length)), encode: pcm };
   }
-}
-
-function parseJsonConfig(raw: unknown): TtsJsonConfig | undefined {
-  if (raw === undefined || raw === null) return {};
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as TtsJsonConfig) : undefined;
 }
 
 /** Ranges from docs/gradium-tts-protocol.md, "Setup"; the texts are ours (UNCONFIRMED). */

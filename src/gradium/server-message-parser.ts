@@ -2,7 +2,7 @@
  * Turns a raw server frame into a typed ServerMessage, checking every field the client relies on.
  * A malformed frame yields a reason string instead of throwing: one bad frame must not kill a session.
  */
-import type { ServerMessage, VadEntry } from './protocol';
+import type { ErrorMessage, ServerMessage, VadEntry } from './protocol';
 
 export type ParseResult = { ok: true; message: ServerMessage } | { ok: false; reason: string };
 
@@ -17,6 +17,16 @@ const isStreamId = (v: unknown): v is number | null => v === null || v === undef
 
 function fail(reason: string): ParseResult {
   return { ok: false, reason };
+}
+
+/** An `error` frame, the same in ASR and TTS: whatever is missing gets a stand-in, so the error is never lost. */
+export function readErrorFrame(m: Readonly<Record<string, unknown>>): ErrorMessage {
+  return {
+    type: 'error',
+    message: isStr(m.message) ? m.message : 'unknown error',
+    code: isNum(m.code) ? m.code : 1011,
+    client_req_id: isStr(m.client_req_id) ? m.client_req_id : null,
+  };
 }
 
 /** Checks the entries in place rather than copying them: a step arrives every 80 ms on every stream. */
@@ -81,15 +91,7 @@ export function parseServerMessage(raw: string): ParseResult {
     case 'end_of_stream':
       return { ok: true, message: { type: 'end_of_stream' } };
     case 'error':
-      return {
-        ok: true,
-        message: {
-          type: 'error',
-          message: isStr(m.message) ? m.message : 'unknown error',
-          code: isNum(m.code) ? m.code : 1011,
-          client_req_id: isStr(m.client_req_id) ? m.client_req_id : null,
-        },
-      };
+      return { ok: true, message: readErrorFrame(m) };
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }

@@ -1,12 +1,11 @@
 /**
  * One Gradium ASR session: one WebSocket, one `setup`, audio in, typed events out.
  * It knows nothing of streams, turns or retries; the stream layer decides what to do with what it reports.
+ * The socket's lifecycle (connect, failures, the one close) is ProtocolSocket's; this file is the ASR protocol.
  */
-import WebSocket from 'ws';
-import type { IncomingMessage } from 'node:http';
-import type { ClientRequest } from 'node:http';
+import type WebSocket from 'ws';
+import type { Clock } from '../common/clock';
 import {
-  CloseCode,
   type EndTextMessage,
   type InputFormat,
   type JsonConfig,
@@ -15,9 +14,10 @@ import {
   type StepMessage,
   type TextMessage,
 } from './protocol';
-import { parseServerMessage, MAX_SERVER_FRAME_BYTES } from './server-message-parser';
+import { parseServerMessage } from './server-message-parser';
 import { readFrequentMessage } from './frequent-messages';
-import { GradiumError, errorFromClose, errorFromHttpStatus, errorFromServerFrame } from './errors';
+import { GradiumError, errorFromServerFrame } from './errors';
+import { ProtocolSocket, SocketState, type SocketClose } from './protocol-socket';
 import { TypedEmitter } from '../common/typed-emitter';
 
 /** Lifecycle of a session, in order. A session is used once: `closed` is final. */
@@ -47,15 +47,11 @@ export interface SessionOptions {
   handshakeTimeoutMs?: number;
   /** From end_of_stream/close() to the socket being closed, before it is terminated. */
   closeTimeoutMs?: number;
+  clock?: Clock;
 }
 
-export interface SessionClose {
-  /** WebSocket close code (1006 when the socket died). */
-  code: number;
-  reason: string;
-  /** Set when the session ended for a reason other than an orderly end_of_stream or close(). */
-  error: GradiumError | null;
-}
+/** How the session ended; `error` is set when it ended for a reason other than an orderly end_of_stream or close(). */
+export type SessionClose = SocketClose;
 
 export type SessionEvents = {
   ready: (ready: ReadyMessage) => void;
@@ -70,127 +66,103 @@ export type SessionEvents = {
   close: (close: SessionClose) => void;
 };
 
-const HEADER_SOURCE = 'node-red';
-
 export class GradiumSession extends TypedEmitter<SessionEvents> {
-  private ws: WebSocket | null = null;
-  private stateValue: SessionState = SessionState.IDLE;
-  private handshakeTimer: NodeJS.Timeout | null = null;
-  private closeTimer: NodeJS.Timeout | null = null;
+  private readonly socket: ProtocolSocket;
+  private readonly handshakeTimeoutMs: number;
   private nextFlushId = 1;
-  /** The first error wins: later close codes are consequences of it. */
-  private failure: GradiumError | null = null;
-  private orderlyEnd = false;
-  /** The upgrade succeeded: later socket errors are a lost connection, not an unreachable server. */
-  private opened = false;
   readyMessage: ReadyMessage | null = null;
   /** Bytes of audio handed to the socket so far. */
   audioBytesSent = 0;
 
   constructor(private readonly options: SessionOptions) {
     super();
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.socket = new ProtocolSocket(
+      {
+        machine: 'GradiumSession',
+        url: options.url,
+        apiKey: options.apiKey,
+        clock: options.clock,
+        handshakeTimeoutMs: this.handshakeTimeoutMs,
+        closeTimeoutMs: options.closeTimeoutMs,
+      },
+      { open: this.onOpen, message: this.onMessage, close: this.onClose },
+    );
   }
 
+  /** The socket's state, with `open` meaning `ready` received (before it, the session is still connecting). */
   get state(): SessionState {
-    return this.stateValue;
+    switch (this.socket.state) {
+      case SocketState.IDLE:
+        return SessionState.IDLE;
+      case SocketState.CONNECTING:
+        return SessionState.CONNECTING;
+      case SocketState.OPEN:
+        return this.readyMessage ? SessionState.OPEN : SessionState.CONNECTING;
+      case SocketState.ENDING:
+      case SocketState.CLOSING:
+        return SessionState.CLOSING;
+      case SocketState.CLOSED:
+        return SessionState.CLOSED;
+    }
   }
 
   /** Bytes queued in the socket but not yet written to the network (backpressure). */
   get bufferedAmount(): number {
-    return this.ws?.bufferedAmount ?? 0;
+    return this.socket.bufferedAmount;
   }
 
   /** True once the socket can carry audio (Gradium accepts audio before `ready`). */
   get canSend(): boolean {
-    return (
-      (this.stateValue === SessionState.CONNECTING || this.stateValue === SessionState.OPEN) &&
-      this.ws?.readyState === WebSocket.OPEN
-    );
+    return this.socket.canSend;
   }
 
   connect(): void {
-    if (this.stateValue !== SessionState.IDLE) throw new Error(`connect() in state ${this.stateValue}`);
-    this.stateValue = SessionState.CONNECTING;
-    const { url, apiKey, handshakeTimeoutMs = 10_000 } = this.options;
-    this.handshakeTimer = setTimeout(() => {
-      this.fail(new GradiumError('timeout', `No answer from Gradium within ${handshakeTimeoutMs} ms.`, null, 'transient'));
-    }, handshakeTimeoutMs);
-    const ws = new WebSocket(url, {
-      headers: { 'x-api-key': apiKey, 'x-api-source': HEADER_SOURCE },
-      handshakeTimeout: handshakeTimeoutMs,
-      maxPayload: MAX_SERVER_FRAME_BYTES,
-      perMessageDeflate: false,
-    });
-    this.ws = ws;
-    ws.on('open', this.onOpen);
-    ws.on('message', this.onMessage);
-    ws.on('unexpected-response', this.onUnexpectedResponse);
-    ws.on('error', this.onSocketError);
-    ws.on('close', this.onSocketClose);
+    if (this.socket.state !== SocketState.IDLE) throw new Error(`connect() in state ${this.state}`);
+    this.socket.connect();
+    this.socket.expectAnswerWithin(this.handshakeTimeoutMs, `No answer from Gradium within ${this.handshakeTimeoutMs} ms.`);
   }
 
   /** Send one frame of audio. Returns false when the socket cannot take it (caller keeps the audio). */
   sendAudio(frame: Buffer): boolean {
-    if (!this.canSend || !this.ws) return false;
+    if (!this.canSend) return false;
     // String concatenation: base64 never needs JSON escaping, and this skips JSON.stringify on the hot path.
-    this.ws.send('{"type":"audio","audio":"' + frame.toString('base64') + '"}');
+    this.socket.send('{"type":"audio","audio":"' + frame.toString('base64') + '"}');
     this.audioBytesSent += frame.length;
     return true;
   }
 
   /** Ask Gradium to emit everything pending; resolves through the `flushed` event. Returns the flush id. */
   flush(): number | null {
-    if (!this.canSend || !this.ws) return null;
+    if (!this.canSend) return null;
     const id = this.nextFlushId++;
-    this.ws.send(JSON.stringify({ type: 'flush', flush_id: id }));
+    this.socket.send(JSON.stringify({ type: 'flush', flush_id: id }));
     return id;
   }
 
   /** No more audio: Gradium drains, sends end_of_stream and closes. */
   endOfStream(): void {
-    if (!this.canSend || !this.ws) {
+    if (!this.canSend) {
       this.close();
       return;
     }
-    this.stateValue = SessionState.CLOSING;
-    this.ws.send(JSON.stringify({ type: 'end_of_stream' }));
-    this.armCloseTimer();
+    this.socket.send(JSON.stringify({ type: 'end_of_stream' }));
+    this.socket.endInOrder();
   }
 
   /** Close now without waiting for Gradium (reset, redeploy). Orderly: no error is reported. */
   close(): void {
-    if (this.stateValue === SessionState.CLOSED) return;
-    this.orderlyEnd = true;
-    if (!this.ws || this.stateValue === SessionState.IDLE) {
-      this.finish(CloseCode.NORMAL, 'closed before connecting');
-      return;
-    }
-    this.stateValue = SessionState.CLOSING;
-    const ws = this.ws;
-    if (ws.readyState === WebSocket.CONNECTING) {
-      // ws throws if close() is called before the upgrade; terminate aborts the request instead.
-      ws.terminate();
-    } else if (ws.readyState === WebSocket.OPEN) {
-      ws.close(CloseCode.NORMAL);
-      this.armCloseTimer();
-    }
+    this.socket.close('closed before connecting');
   }
 
   /** The server stopped answering (no acknowledgement of audio): end the session as a retryable failure. */
   abortStalled(message: string): void {
-    if (this.stateValue === SessionState.CLOSED) return;
-    this.fail(new GradiumError('timeout', message, null, 'transient'));
-  }
-
-  private armCloseTimer(): void {
-    if (this.closeTimer) return;
-    this.closeTimer = setTimeout(() => this.ws?.terminate(), this.options.closeTimeoutMs ?? 2000);
+    this.socket.fail(new GradiumError('timeout', message, null, 'transient'));
   }
 
   private readonly onOpen = (): void => {
-    this.opened = true;
     const { setup } = this.options;
-    this.ws?.send(
+    this.socket.send(
       JSON.stringify({
         type: 'setup',
         model_name: setup.model,
@@ -217,9 +189,8 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
     }
     switch (m.type) {
       case 'ready':
-        this.clearHandshakeTimer();
+        this.socket.stopWatchdog();
         this.readyMessage = m;
-        if (this.stateValue === SessionState.CONNECTING) this.stateValue = SessionState.OPEN;
         this.emit('ready', m);
         break;
       case 'text':
@@ -235,84 +206,17 @@ export class GradiumSession extends TypedEmitter<SessionEvents> {
         this.emit('flushed', m.flush_id);
         break;
       case 'end_of_stream':
-        this.orderlyEnd = true;
+        this.socket.markOrderly();
         this.emit('end_of_stream');
         break;
       case 'error':
-        this.fail(errorFromServerFrame(m.code, m.message));
+        this.socket.fail(errorFromServerFrame(m.code, m.message));
         break;
     }
   };
 
-  private readonly onUnexpectedResponse = (req: ClientRequest, res: IncomingMessage): void => {
-    res.resume();
-    this.fail(errorFromHttpStatus(res.statusCode ?? 0));
-    req.destroy();
-  };
-
-  private readonly onSocketError = (err: Error): void => {
-    // Aborting our own upgrade (close() while connecting) surfaces as an error: not a failure.
-    if (this.orderlyEnd) return;
-    // Never echo request options: only the message, which carries no header.
-    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      const limit = `${MAX_SERVER_FRAME_BYTES / 1048576} MiB`;
-      this.fail(new GradiumError('closed', `Gradium sent a frame over the ${limit} limit; the session was closed.`, 1009, 'transient'));
-      return;
-    }
-    const what = this.opened ? 'Connection to Gradium lost' : 'Cannot reach Gradium';
-    this.fail(new GradiumError('network', `${what}: ${err.message}`, null, 'transient'));
-  };
-
-  private readonly onSocketClose = (code: number, reason: Buffer): void => {
-    const text = reason.toString();
-    if (!this.failure && !this.orderlyEnd) this.failure = errorFromClose(code, text);
-    this.finish(code, text);
-  };
-
-  /** Record the first failure and bring the socket down; `close` reports it. */
-  private fail(error: GradiumError): void {
-    if (!this.failure) this.failure = error;
-    if (this.stateValue === SessionState.CLOSED) return;
-    this.stateValue = SessionState.CLOSING;
-    const ws = this.ws;
-    if (!ws) {
-      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
-      return;
-    }
-    if (ws.readyState === WebSocket.OPEN) {
-      ws.close(error.kind === 'server' && error.closeCode ? error.closeCode : CloseCode.NORMAL);
-      this.armCloseTimer();
-    } else if (ws.readyState === WebSocket.CONNECTING) {
-      ws.terminate();
-    } else if (ws.readyState === WebSocket.CLOSED) {
-      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
-    }
-  }
-
-  private clearHandshakeTimer(): void {
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    this.handshakeTimer = null;
-  }
-
-  private finish(code: number, reason: string): void {
-    if (this.stateValue === SessionState.CLOSED) return;
-    this.stateValue = SessionState.CLOSED;
-    this.clearHandshakeTimer();
-    if (this.closeTimer) clearTimeout(this.closeTimer);
-    this.closeTimer = null;
-    const ws = this.ws;
-    if (ws) {
-      ws.off('open', this.onOpen);
-      ws.off('message', this.onMessage);
-      ws.off('unexpected-response', this.onUnexpectedResponse);
-      ws.off('close', this.onSocketClose);
-      // Keep a no-op error listener: ws may still emit one while tearing down, and an unhandled
-      // 'error' event would crash Node-RED.
-      ws.off('error', this.onSocketError);
-      ws.on('error', () => undefined);
-      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
-    }
-    this.emit('close', { code, reason, error: this.failure });
+  private readonly onClose = (close: SocketClose): void => {
+    this.emit('close', close);
     this.removeAllListeners();
-  }
+  };
 }

@@ -4,7 +4,7 @@
  * (`need_more_text`, anything newer) is reported as `unknown` so the session can ignore it on purpose.
  */
 import type { TtsServerMessage } from './tts-protocol';
-import { MAX_SERVER_FRAME_BYTES } from './server-message-parser';
+import { MAX_SERVER_FRAME_BYTES, readErrorFrame } from './server-message-parser';
 
 export type TtsParseResult =
   | { ok: true; message: TtsServerMessage }
@@ -69,15 +69,7 @@ export function parseTtsServerMessage(raw: string): TtsParseResult {
     case 'end_of_stream':
       return { ok: true, message: { type: 'end_of_stream' } };
     case 'error':
-      return {
-        ok: true,
-        message: {
-          type: 'error',
-          message: isStr(m.message) ? m.message : 'unknown error',
-          code: isNum(m.code) ? m.code : 1011,
-          client_req_id: isStr(m.client_req_id) ? m.client_req_id : null,
-        },
-      };
+      return { ok: true, message: readErrorFrame(m) };
     case 'need_more_text':
       return { ok: true, message: { type: 'need_more_text' } };
     default:

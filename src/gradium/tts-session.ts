@@ -11,12 +11,10 @@
  * Every server message re-arms one response timer: Gradium silent for `responseTimeoutMs` is a failure
  * (retryable). After `close` nothing more is emitted; after cancel() no audio or word is emitted.
  */
-import WebSocket from 'ws';
-import type { ClientRequest, IncomingMessage } from 'node:http';
-import { realClock, TimerSlot, type Clock } from '../common/clock';
-import { GradiumError, errorFromClose, errorFromHttpStatus } from './errors';
-import { CloseCode } from './protocol';
-import { MAX_SERVER_FRAME_BYTES } from './server-message-parser';
+import type WebSocket from 'ws';
+import type { Clock } from '../common/clock';
+import type { GradiumError } from './errors';
+import { ProtocolSocket, SocketState, type SocketClose } from './protocol-socket';
 import { ttsErrorFromServerFrame } from './tts-errors';
 import { parseTtsServerMessage } from './tts-message-parser';
 import type { TtsJsonConfig, TtsOutputFormat, TtsReadyMessage } from './tts-protocol';
@@ -34,15 +32,14 @@ export const TtsSessionState = {
 } as const;
 export type TtsSessionState = (typeof TtsSessionState)[keyof typeof TtsSessionState];
 
-const S = TtsSessionState;
-/** The allowed transitions; setState refuses any other. */
-const TRANSITIONS: Record<TtsSessionState, readonly TtsSessionState[]> = {
-  [S.IDLE]: [S.CONNECTING, S.CLOSED],
-  [S.CONNECTING]: [S.SYNTHESIZING, S.CLOSING, S.CLOSED],
-  [S.SYNTHESIZING]: [S.FINISHING, S.CLOSING, S.CLOSED],
-  [S.FINISHING]: [S.CLOSING, S.CLOSED],
-  [S.CLOSING]: [S.CLOSED],
-  [S.CLOSED]: [],
+/** The socket's states in this protocol's words (protocol-socket.ts holds the table of allowed moves). */
+const STATE_OF: Record<SocketState, TtsSessionState> = {
+  [SocketState.IDLE]: TtsSessionState.IDLE,
+  [SocketState.CONNECTING]: TtsSessionState.CONNECTING,
+  [SocketState.OPEN]: TtsSessionState.SYNTHESIZING,
+  [SocketState.ENDING]: TtsSessionState.FINISHING,
+  [SocketState.CLOSING]: TtsSessionState.CLOSING,
+  [SocketState.CLOSED]: TtsSessionState.CLOSED,
 };
 
 export interface TtsSetup {
@@ -93,86 +90,56 @@ export type TtsSessionEvents = {
   close: (close: TtsSessionClose) => void;
 };
 
-const HEADER_SOURCE = 'node-red';
-
 export class TtsSession extends TypedEmitter<TtsSessionEvents> {
-  private ws: WebSocket | null = null;
-  private stateValue: TtsSessionState = S.IDLE;
-  private readonly clock: Clock;
-  private readonly responseTimer: TimerSlot;
-  private readonly closeTimer: TimerSlot;
-  private failure: GradiumError | null = null;
+  private readonly socket: ProtocolSocket;
   private completed = false;
   private cancelled = false;
-  private opened = false;
   /** Unknown message types already warned about (each once). */
   private readonly ignoredTypes = new Set<string>();
   readyMessage: TtsReadyMessage | null = null;
 
   constructor(private readonly options: TtsSessionOptions) {
     super();
-    this.clock = options.clock ?? realClock;
-    this.responseTimer = new TimerSlot(this.clock);
-    this.closeTimer = new TimerSlot(this.clock);
+    this.socket = new ProtocolSocket(
+      {
+        machine: 'TtsSession',
+        url: options.url,
+        apiKey: options.apiKey,
+        clock: options.clock,
+        handshakeTimeoutMs: this.responseTimeoutMs,
+        closeTimeoutMs: options.closeTimeoutMs,
+      },
+      { open: this.onOpen, message: this.onMessage, close: this.onClose },
+    );
   }
 
   get state(): TtsSessionState {
-    return this.stateValue;
+    return STATE_OF[this.socket.state];
   }
 
   connect(): void {
-    this.setState(S.CONNECTING);
-    const { url, apiKey } = this.options;
+    this.socket.connect();
     this.armResponseTimer();
-    const ws = new WebSocket(url, {
-      headers: { 'x-api-key': apiKey, 'x-api-source': HEADER_SOURCE },
-      handshakeTimeout: this.responseTimeoutMs,
-      maxPayload: MAX_SERVER_FRAME_BYTES,
-      perMessageDeflate: false,
-    });
-    this.ws = ws;
-    ws.on('open', this.onOpen);
-    ws.on('message', this.onMessage);
-    ws.on('unexpected-response', this.onUnexpectedResponse);
-    ws.on('error', this.onSocketError);
-    ws.on('close', this.onSocketClose);
   }
 
   /** Stop now: close the socket (Gradium's way to cancel), emit nothing more but `close`. */
   cancel(): void {
-    if (this.stateValue === S.CLOSED || this.stateValue === S.CLOSING) return;
+    if (this.socket.state === SocketState.CLOSED || this.socket.state === SocketState.CLOSING) return;
     this.cancelled = true;
-    const ws = this.ws;
-    if (!ws || this.stateValue === S.IDLE) {
-      this.finish(CloseCode.NORMAL, 'cancelled before connecting');
-      return;
-    }
-    this.setState(S.CLOSING);
-    this.closeSocket(ws, CloseCode.NORMAL);
+    this.socket.close('cancelled before connecting');
   }
 
   private get responseTimeoutMs(): number {
     return this.options.responseTimeoutMs ?? 10_000;
   }
 
-  private setState(next: TtsSessionState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) {
-      throw new Error(`TtsSession: ${this.stateValue} → ${next} is not allowed`);
-    }
-    this.stateValue = next;
-  }
-
   private armResponseTimer(): void {
     const ms = this.responseTimeoutMs;
-    this.responseTimer.set(() => this.fail(new GradiumError('timeout', `Gradium sent nothing for ${ms} ms.`, null, 'transient')), ms);
+    this.socket.expectAnswerWithin(ms, `Gradium sent nothing for ${ms} ms.`);
   }
 
   private readonly onOpen = (): void => {
-    this.opened = true;
-    if (this.stateValue !== S.CONNECTING || !this.ws) return;
-    this.setState(S.SYNTHESIZING);
     const { setup, text } = this.options;
-    const ws = this.ws;
     const message: Record<string, unknown> = {
       type: 'setup',
       model_name: setup.model,
@@ -180,13 +147,13 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
       output_format: setup.outputFormat,
     };
     if (setup.jsonConfig && Object.keys(setup.jsonConfig).length > 0) message.json_config = setup.jsonConfig;
-    ws.send(JSON.stringify(message));
-    for (const piece of text) ws.send(JSON.stringify({ type: 'text', text: piece }));
-    ws.send('{"type":"end_of_stream"}');
+    this.socket.send(JSON.stringify(message));
+    for (const piece of text) this.socket.send(JSON.stringify({ type: 'text', text: piece }));
+    this.socket.send('{"type":"end_of_stream"}');
   };
 
   private readonly onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
-    if (this.stateValue !== S.SYNTHESIZING) return;
+    if (this.socket.state !== SocketState.OPEN) return;
     this.armResponseTimer();
     if (isBinary) {
       this.emit('warning', 'ignored a binary frame from Gradium');
@@ -212,14 +179,14 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
         break;
       case 'end_of_stream':
         this.completed = true;
-        this.responseTimer.cancel();
-        this.setState(S.FINISHING);
-        this.emit('end');
+        this.socket.stopWatchdog();
+        this.socket.markOrderly();
         // The server closes next; if it does not, do not wait for it long.
-        this.armCloseTimer();
+        this.socket.endInOrder();
+        this.emit('end');
         break;
       case 'error':
-        this.fail(ttsErrorFromServerFrame(m.code, m.message, this.options.setup.voice));
+        this.socket.fail(ttsErrorFromServerFrame(m.code, m.message, this.options.setup.voice));
         break;
       case 'need_more_text':
         // All text and end_of_stream were sent already; nothing to answer (docs/gradium-tts-protocol.md, "Messages").
@@ -234,85 +201,13 @@ export class TtsSession extends TypedEmitter<TtsSessionEvents> {
     this.emit('warning', `ignored Gradium message type "${type}"`);
   }
 
-  private readonly onUnexpectedResponse = (req: ClientRequest, res: IncomingMessage): void => {
-    res.resume();
-    this.fail(errorFromHttpStatus(res.statusCode ?? 0));
-    req.destroy();
-  };
-
-  private readonly onSocketError = (err: Error): void => {
-    if (this.cancelled || this.completed) return;
-    if ((err as NodeJS.ErrnoException).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      const limit = `${MAX_SERVER_FRAME_BYTES / 1048576} MiB`;
-      this.fail(new GradiumError('closed', `Gradium sent a frame over the ${limit} limit.`, 1009, 'transient'));
-      return;
-    }
-    // Never echo request options: only the message, which carries no header.
-    const what = this.opened ? 'Connection to Gradium lost' : 'Cannot reach Gradium';
-    this.fail(new GradiumError('network', `${what}: ${err.message}`, null, 'transient'));
-  };
-
-  private readonly onSocketClose = (code: number, reason: Buffer): void => {
-    const text = reason.toString();
-    if (!this.failure && !this.completed && !this.cancelled) this.failure = errorFromClose(code, text);
-    this.finish(code, text);
-  };
-
-  private fail(error: GradiumError): void {
-    if (this.stateValue === S.CLOSED) return;
-    if (!this.failure && !this.cancelled && !this.completed) this.failure = error;
-    if (this.stateValue === S.CLOSING) return;
-    const ws = this.ws;
-    if (!ws) {
-      this.finish(error.closeCode ?? CloseCode.ABNORMAL, error.message);
-      return;
-    }
-    this.setState(S.CLOSING);
-    this.closeSocket(ws, CloseCode.NORMAL);
-  }
-
-  private closeSocket(ws: WebSocket, code: number): void {
-    this.responseTimer.cancel();
-    if (ws.readyState === WebSocket.CONNECTING) {
-      // ws throws on close() before the upgrade; terminate aborts the request instead.
-      ws.terminate();
-    } else if (ws.readyState === WebSocket.OPEN) {
-      ws.close(code);
-      this.armCloseTimer();
-    } else if (ws.readyState === WebSocket.CLOSED) {
-      this.finish(CloseCode.ABNORMAL, '');
-    } else {
-      this.armCloseTimer();
-    }
-  }
-
-  private armCloseTimer(): void {
-    this.closeTimer.setIfIdle(() => this.ws?.terminate(), this.options.closeTimeoutMs ?? 2000);
-  }
-
-  private finish(code: number, reason: string): void {
-    if (this.stateValue === S.CLOSED) return;
-    this.setState(S.CLOSED);
-    this.responseTimer.cancel();
-    this.closeTimer.cancel();
-    const ws = this.ws;
-    if (ws) {
-      ws.off('open', this.onOpen);
-      ws.off('message', this.onMessage);
-      ws.off('unexpected-response', this.onUnexpectedResponse);
-      ws.off('close', this.onSocketClose);
-      // ws may still emit an error while tearing down; unhandled, it would crash Node-RED.
-      ws.off('error', this.onSocketError);
-      ws.on('error', () => undefined);
-      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
-    }
+  private readonly onClose = (close: SocketClose): void => {
     this.emit('close', {
-      code,
-      reason,
-      error: this.completed || this.cancelled ? null : this.failure,
+      ...close,
+      error: this.completed || this.cancelled ? null : close.error,
       completed: this.completed,
       cancelled: this.cancelled,
     });
     this.removeAllListeners();
-  }
+  };
 }

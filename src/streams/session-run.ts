@@ -17,7 +17,7 @@ import { TypedEmitter } from '../common/typed-emitter';
 import type { Clock, TimerHandle } from '../common/clock';
 import type { EndOfTurn, Transcript, Word } from './events';
 import { jsonConfigOf, type StreamSettings } from './settings';
-import { StateMachine, type TransitionTable } from './state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import type { SpeechTransport, TransportFactory } from './transport';
 import { CutQueue, TurnAssembly, transcriptOf } from './turn-assembly';
 import { UnackedAudio } from './unacked-audio';

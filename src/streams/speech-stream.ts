@@ -24,7 +24,7 @@ import { RotationPolicy } from './rotation-policy';
 import { RunState, SessionRun, type RunEnd } from './session-run';
 import { needsNewSession, type StreamSettings } from './settings';
 import { STREAM_DEFAULTS } from './stream-defaults';
-import { StateMachine, type TransitionTable } from './state-table';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 import { gradiumTransport, type TransportFactory } from './transport';
 
 export const StreamState = {

@@ -10,10 +10,11 @@
  */
 import { TimerSlot, type Clock } from '../common/clock';
 import type { SpeakingFigures } from './types';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type PlaybackState = 'silent' | 'speaking';
 
-const TRANSITIONS: Record<PlaybackState, readonly PlaybackState[]> = {
+const TRANSITIONS: TransitionTable<PlaybackState> = {
   silent: ['speaking'],
   speaking: ['silent'],
 };
@@ -28,7 +29,7 @@ export interface LeavingUtterance {
 }
 
 export class Playback {
-  private stateValue: PlaybackState = 'silent';
+  private readonly machine = new StateMachine<PlaybackState>('Playback', TRANSITIONS, 'silent');
   /** Clock time at which the audio that left so far should have finished playing. */
   private deadline = 0;
   private readonly timer: TimerSlot;
@@ -45,12 +46,12 @@ export class Playback {
   }
 
   get state(): PlaybackState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   /** Call just before a piece of audio leaves; sends `mute` first when the key was silent. */
   audioLeaving(durationMs: number, utterance: LeavingUtterance): void {
-    if (this.stateValue === 'silent' && durationMs <= 0) return; // nothing audible: no need to mute
+    if (this.machine.state === 'silent' && durationMs <= 0) return; // nothing audible: no need to mute
     this.clearTimer();
     const now = this.clock.now();
     const f = this.figures;
@@ -62,7 +63,7 @@ export class Playback {
     }
     f.durationMs += durationMs;
     this.deadline = Math.max(this.deadline, now) + durationMs;
-    if (this.stateValue === 'silent') {
+    if (this.machine.state === 'silent') {
       this.setState('speaking');
       this.endReason = 'played';
       this.signal('mute', this.snapshot());
@@ -77,7 +78,7 @@ export class Playback {
   /** The key has nothing running or queued: unmute once what left has played, plus `tailMs`. */
   idle(tailMs: number, reason: 'played' | 'error' = 'played'): void {
     this.endReason = reason;
-    if (this.stateValue !== 'speaking') {
+    if (this.machine.state !== 'speaking') {
       this.figures = emptyFigures();
       return;
     }
@@ -92,7 +93,7 @@ export class Playback {
   /** Stop or redeploy: unmute now when speaking. */
   stopNow(reason: 'stop' | 'closed'): void {
     this.clearTimer();
-    if (this.stateValue === 'speaking') this.end(reason);
+    if (this.machine.state === 'speaking') this.end(reason);
     else this.figures = emptyFigures();
   }
 
@@ -119,8 +120,7 @@ export class Playback {
   }
 
   private setState(next: PlaybackState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`Playback: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   private clearTimer(): void {

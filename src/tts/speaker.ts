@@ -13,10 +13,11 @@ import { Playback, type SpeakingAction } from './playback';
 import type { RequestLimits } from './request-plan';
 import type { AudioOut, SpeakingFigures, TtsSettings, UtteranceOutcome } from './types';
 import { Utterance, type TtsConnection, type UtteranceTiming } from './utterance';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type SpeakerState = 'idle' | 'busy' | 'closed';
 
-const TRANSITIONS: Record<SpeakerState, readonly SpeakerState[]> = {
+const TRANSITIONS: TransitionTable<SpeakerState> = {
   idle: ['busy', 'closed'],
   busy: ['idle', 'closed'],
   closed: [],
@@ -54,7 +55,7 @@ interface Running<C> {
 }
 
 export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
-  private stateValue: SpeakerState = 'idle';
+  private readonly machine = new StateMachine<SpeakerState>('Speaker', TRANSITIONS, 'idle');
   private readonly queue: TtsJob<C>[] = [];
   private current: Running<C> | null = null;
   private readonly playback: Playback;
@@ -69,7 +70,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   }
 
   get state(): SpeakerState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   get queued(): number {
@@ -86,11 +87,11 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
 
   /** Nothing running, queued, muted or overridden: the manager may forget this key. */
   get disposable(): boolean {
-    return this.stateValue === 'idle' && !this.speaking && Object.keys(this.overrides).length === 0;
+    return this.machine.state === 'idle' && !this.speaking && Object.keys(this.overrides).length === 0;
   }
 
   enqueue(job: TtsJob<C>): void {
-    if (this.stateValue === 'closed') throw new Error('Speaker: enqueue after close');
+    if (this.machine.state === 'closed') throw new Error('Speaker: enqueue after close');
     if (this.current && this.queue.length >= this.options.maxQueue) {
       throw new TtsError(
         'QUEUE_FULL',
@@ -104,7 +105,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
 
   /** Barge-in: cancel what is being said, drop what waits, unmute now. Returns how many were dropped. */
   stop(): number {
-    if (this.stateValue === 'closed') return 0;
+    if (this.machine.state === 'closed') return 0;
     const dropped = this.drop('stop');
     const running = this.current;
     this.current = null;
@@ -114,14 +115,14 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     }
     this.playback.noteDropped(dropped);
     this.playback.stopNow('stop');
-    if (this.stateValue === 'busy') this.setState('idle');
+    if (this.machine.state === 'busy') this.setState('idle');
     this.emit('changed');
     return dropped;
   }
 
   /** Redeploy or shutdown: like stop, with reason `closed`; nothing more happens on this key. */
   close(): void {
-    if (this.stateValue === 'closed') return;
+    if (this.machine.state === 'closed') return;
     // Closed first: what follows emits events whose listeners may look at this speaker.
     this.setState('closed');
     const dropped = this.drop('closed');
@@ -143,17 +144,16 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
   }
 
   private setState(next: SpeakerState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) throw new Error(`Speaker: ${this.stateValue} → ${next} is not allowed`);
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   private next(): void {
     const job = this.queue.shift();
     if (!job) {
-      if (this.stateValue === 'busy') this.setState('idle');
+      if (this.machine.state === 'busy') this.setState('idle');
       return;
     }
-    if (this.stateValue === 'idle') this.setState('busy');
+    if (this.machine.state === 'idle') this.setState('busy');
     this.playback.busy();
     this.tailMs = job.settings.unmuteDelay;
     const { clock, connection, limits, timing } = this.options;
@@ -197,7 +197,7 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
       outcome = { status: 'failed', error: reported };
     }
     this.emit('finished', running.job.context, outcome);
-    if (this.stateValue === 'closed') return;
+    if (this.machine.state === 'closed') return;
     this.next();
     if (!this.current) this.playback.idle(this.tailMs, failed ? 'error' : 'played');
     this.emit('changed');

@@ -23,6 +23,7 @@ import { CodedError } from '../common/error-codes';
 import { TtsError, ttsErrorOf } from './errors';
 import { planRequests, type RequestLimits } from './request-plan';
 import type { AudioOut, TtsSettings } from './types';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export const UtteranceState = {
   PENDING: 'pending',
@@ -35,7 +36,7 @@ export const UtteranceState = {
 export type UtteranceState = (typeof UtteranceState)[keyof typeof UtteranceState];
 
 const U = UtteranceState;
-const TRANSITIONS: Record<UtteranceState, readonly UtteranceState[]> = {
+const TRANSITIONS: TransitionTable<UtteranceState> = {
   [U.PENDING]: [U.SYNTHESIZING, U.FAILED, U.CANCELLED],
   [U.SYNTHESIZING]: [U.SYNTHESIZING, U.RETRYING, U.SPOKEN, U.FAILED, U.CANCELLED],
   [U.RETRYING]: [U.SYNTHESIZING, U.CANCELLED],
@@ -84,7 +85,7 @@ export type UtteranceEvents = {
 
 export class Utterance extends TypedEmitter<UtteranceEvents> {
   readonly characters: number;
-  private stateValue: UtteranceState = U.PENDING;
+  private readonly machine = new StateMachine<UtteranceState>('Utterance', TRANSITIONS, U.PENDING);
   private readonly requests: string[];
   private readonly audio: UtteranceAudio;
   private index = 0;
@@ -107,7 +108,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   }
 
   get state(): UtteranceState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   get requestCount(): number {
@@ -137,14 +138,11 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   }
 
   get isOver(): boolean {
-    return this.stateValue === U.SPOKEN || this.stateValue === U.FAILED || this.stateValue === U.CANCELLED;
+    return this.machine.state === U.SPOKEN || this.machine.state === U.FAILED || this.machine.state === U.CANCELLED;
   }
 
   private setState(next: UtteranceState): void {
-    if (!TRANSITIONS[this.stateValue].includes(next)) {
-      throw new Error(`Utterance: ${this.stateValue} → ${next} is not allowed`);
-    }
-    this.stateValue = next;
+    this.machine.to(next);
   }
 
   private openRequest(): void {
@@ -198,7 +196,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   }
 
   private onAudio(session: TtsSession, bytes: Buffer): void {
-    if (this.session !== session || this.stateValue !== U.SYNTHESIZING) return;
+    if (this.session !== session || this.machine.state !== U.SYNTHESIZING) return;
     if (this.firstAudioMs === null && bytes.length > 0) {
       this.firstAudioMs = Math.max(0, this.options.clock.now() - this.startedAt);
       this.emit('firstAudio', this.firstAudioMs);
@@ -210,7 +208,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
   }
 
   private onRequestEnd(session: TtsSession): void {
-    if (this.session !== session || this.stateValue !== U.SYNTHESIZING) return;
+    if (this.session !== session || this.machine.state !== U.SYNTHESIZING) return;
     // The socket's close follows on its own; this request needs nothing more from it.
     session.removeAllListeners();
     this.session = null;

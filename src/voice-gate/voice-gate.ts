@@ -28,11 +28,12 @@ import { checkGateable } from './gateable-format';
 import { PreRollRing } from './pre-roll-ring';
 import { SpeechDetector } from './speech-detector';
 import type { VadMode } from './webrtc-vad';
+import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type GateState = 'warming' | 'closed' | 'open' | 'hangover' | 'released';
 
 /** The allowed transitions; setState refuses any other. */
-const TRANSITIONS: Readonly<Record<GateState, readonly GateState[]>> = {
+const TRANSITIONS: TransitionTable<GateState> = {
   warming: ['closed', 'released'],
   closed: ['open', 'released'],
   open: ['hangover', 'closed', 'released'],
@@ -116,7 +117,7 @@ function checkOption(name: keyof typeof GATE_SPEC, value: unknown): number {
 export class VoiceGate {
   private readonly bytesPerSecond: number;
   private readonly detector: SpeechDetector;
-  private _state: GateState = 'warming';
+  private readonly machine = new StateMachine<GateState>('voice gate', TRANSITIONS, 'warming');
 
   /** Copies of unsent frames, oldest first, covering at least preRollMs when full. */
   private readonly ring: PreRollRing;
@@ -160,7 +161,7 @@ export class VoiceGate {
    * hang-over applies from the next frame. Throws, changing nothing, for a value out of range.
    */
   configure(change: Partial<VoiceGateOptions>): void {
-    if (this._state === 'released') throw new Error('voice gate used after close()');
+    if (this.machine.state === 'released') throw new Error('voice gate used after close()');
     const next = checkOptions({ ...this.options, ...change });
     if (next.aggressiveness !== this.options.aggressiveness) this.detector.setMode(next.aggressiveness as VadMode);
     this.options = next;
@@ -169,12 +170,12 @@ export class VoiceGate {
   }
 
   get state(): GateState {
-    return this._state;
+    return this.machine.state;
   }
 
   /** Open or in its hang-over: frames pushed now are sent. */
   get isOpen(): boolean {
-    return this._state === 'open' || this._state === 'hangover';
+    return this.machine.state === 'open' || this.machine.state === 'hangover';
   }
 
   /** Audio pushed so far: the stream's own clock. */
@@ -204,7 +205,7 @@ export class VoiceGate {
 
   /** One frame of the stream (at most 80 ms, in the gate's input format): what to send now, and what happened. */
   push(frame: AudioFrame): GateStep {
-    if (this._state === 'released') throw new Error('voice gate used after close()');
+    if (this.machine.state === 'released') throw new Error('voice gate used after close()');
     const bytes = frame.data.length;
     if (bytes === 0) return NOTHING;
     const speech = this.detector.isSpeech(frame.data);
@@ -212,7 +213,7 @@ export class VoiceGate {
     this.pushedBytes += bytes;
     if (speech) this.speechFrames++;
 
-    if (this._state === 'warming') {
+    if (this.machine.state === 'warming') {
       if (this.ms(start) < WARMUP_MS) {
         this.hold(frame);
         return NOTHING;
@@ -221,7 +222,7 @@ export class VoiceGate {
     }
     if (speech) this.lastSpeechEndBytes = this.pushedBytes;
 
-    switch (this._state) {
+    switch (this.machine.state) {
       case 'closed': {
         if (!speech) {
           this.hold(frame);
@@ -247,7 +248,7 @@ export class VoiceGate {
     }
     const frames = [frame];
     this.pass(frames, bytes);
-    if (this._state === 'hangover') {
+    if (this.machine.state === 'hangover') {
       this.silentBytes += bytes;
       if (this.silentBytes >= this.hangoverBytes) {
         this.setState('closed');
@@ -270,17 +271,14 @@ export class VoiceGate {
 
   /** Frees the detector; the ring's audio counts as kept back. Safe to call twice. */
   close(): void {
-    if (this._state === 'released') return;
+    if (this.machine.state === 'released') return;
     this.dropRing();
     this.setState('released');
     this.detector.close();
   }
 
   private setState(next: GateState): void {
-    if (!TRANSITIONS[this._state].includes(next)) {
-      throw new Error(`voice gate: no transition from ${this._state} to ${next}`);
-    }
-    this._state = next;
+    this.machine.to(next);
   }
 
   private ms(bytes: number): number {

@@ -5,11 +5,11 @@
  * bytes of wasm heap) and frees it on `close()`. Samples are copied into one input area shared by all
  * handles: everything here is synchronous on one thread, so no two calls can overlap.
  *
- * The package is an ES module. The compiled CommonJS keeps a real `import()` (tsconfig `module: node16`),
- * so it loads on every Node without `require(esm)`. Loading is asynchronous: `prepareVoiceGate()` must have
- * resolved before a detector is made; after that, everything is synchronous.
+ * Loading is asynchronous (src/common/wasm-loader.ts): `prepareVoiceGate()` must have resolved before a
+ * detector is made; after that, everything is synchronous.
  */
 import type { FvadModule } from '@echogarden/fvad-wasm';
+import { instantiateFirst, LoadedOnce } from '../common/wasm-loader';
 
 /** WebRTC VAD aggressiveness: 0 lets the most through, 3 rejects the most non-speech. */
 export type VadMode = 0 | 1 | 2 | 3;
@@ -28,36 +28,27 @@ interface Loaded {
   input: number;
 }
 
-let loaded: Loaded | undefined;
-let loading: Promise<Loaded> | undefined;
 let liveHandles = 0;
 
-async function loadModule(): Promise<Loaded> {
-  const mod = await (await import('@echogarden/fvad-wasm')).default();
+const fvad = new LoadedOnce<Loaded>(async () => {
+  const mod = await instantiateFirst(() => import('@echogarden/fvad-wasm'));
   const input = mod._malloc(INPUT_SAMPLES * 2);
   if (input === 0) throw new Error('voice gate: WebAssembly out of memory for the VAD input area');
   return { mod, input };
-}
+});
 
 /** Loads the VAD once per process. Await it at startup; later calls resolve at once. */
 export async function prepareVoiceGate(): Promise<void> {
-  loading ??= loadModule().then(
-    (l) => (loaded = l),
-    (err: unknown) => {
-      loading = undefined; // let a later call try again
-      throw err;
-    },
-  );
-  await loading;
+  await fvad.prepare();
 }
 
 export function isVoiceGatePrepared(): boolean {
-  return loaded !== undefined;
+  return fvad.ready;
 }
 
 /** Bytes of the VAD module's WebAssembly memory now (0 before loading); it grows, never shrinks. */
 export function vadHeapBytes(): number {
-  return loaded?.mod.HEAPU8.length ?? 0;
+  return fvad.current?.mod.HEAPU8.length ?? 0;
 }
 
 /** `fvad_new` handles not yet freed, across the process (for tests and leak checks). */
@@ -80,9 +71,11 @@ export class WebRtcVad {
   /** Samples in one 10 ms sub-frame. */
   readonly subFrameSamples: number;
   private handle: { mod: FvadModule; inst: number } | undefined;
+  /** Byte address of the process-wide input area. */
+  private readonly input: number;
 
   constructor(mode: VadMode, sampleRate: VadRate) {
-    const l = loaded;
+    const l = fvad.current;
     if (!l) throw new Error('voice gate not loaded: await prepareVoiceGate() once before creating a gate');
     if (!VAD_RATES.includes(sampleRate)) {
       throw new Error(`WebRTC VAD analyses 8000, 16000, 32000 or 48000 Hz, not ${sampleRate} Hz`);
@@ -97,6 +90,7 @@ export class WebRtcVad {
     this.sampleRate = sampleRate;
     this.subFrameSamples = (sampleRate * SUB_FRAME_MS) / 1000;
     this.handle = { mod: l.mod, inst };
+    this.input = l.input;
     liveHandles++;
     finalizer.register(this, this.handle, this);
   }
@@ -122,7 +116,7 @@ export class WebRtcVad {
     for (let at = start; at < end; at += step) {
       const stop = Math.min(end, at + step);
       // Fresh view on every call: the module may have grown its memory since the last one.
-      this.mod().HEAPU8.set(bytes.subarray(at, stop), loaded!.input);
+      this.mod().HEAPU8.set(bytes.subarray(at, stop), this.input);
       voiced += this.run((stop - at) >> 1);
     }
     return voiced;
@@ -133,7 +127,7 @@ export class WebRtcVad {
     let voiced = 0;
     for (let at = 0; at < count; at += INPUT_SAMPLES) {
       const n = Math.min(count - at, INPUT_SAMPLES);
-      this.mod().HEAP16.set(samples.subarray(at, at + n), loaded!.input >> 1);
+      this.mod().HEAP16.set(samples.subarray(at, at + n), this.input >> 1);
       voiced += this.run(n);
     }
     return voiced;
@@ -164,7 +158,7 @@ export class WebRtcVad {
   private run(samples: number): number {
     const { mod, inst } = this.handle!;
     const sub = this.subFrameSamples;
-    const input = loaded!.input;
+    const input = this.input;
     let voiced = 0;
     for (let i = 0; i + sub <= samples; i += sub) {
       const r = mod._fvad_process(inst, input + i * 2, sub);

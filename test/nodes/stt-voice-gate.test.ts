@@ -227,11 +227,18 @@ describe('gradium-stt voice gate (Node-RED runtime + emulator, realistic rooms)'
 
     // muteMs: a mute that lifts itself; audio meanwhile stays unsent, the next command goes through.
     const before = receivedFrames(emu.sessions).length;
+    const statusesBeforeMute = h.statuses.length;
     h.send({ topic: 'sat', action: 'mute', muteMs: 300 });
     await feed(h, 'sat', chunks.slice(frameOf(room, first!.start) - 6, frameOf(room, first!.end) + 12));
     assert.equal(receivedFrames(emu.sessions).length, before, 'nothing sent while muted');
-    await until('muteMs ran out', () => !h.statuses.at(-1)?.text?.includes('muted'), 5000);
-    await new Promise((r) => setTimeout(r, 400));
+    // The status is throttled: wait until it has shown the mute and then shown it lifted.
+    await until(
+      'muteMs ran out',
+      () =>
+        h.statuses.slice(statusesBeforeMute).some((s) => s.text?.includes('muted')) &&
+        !h.statuses.at(-1)?.text?.includes('muted'),
+      5000,
+    );
     await feed(h, 'sat', chunks.slice(frameOf(room, second!.start) - 8, frameOf(room, second!.end) + 14));
     await h.waitFinals(3, 'sat');
     assert.ok(receivedFrames(emu.sessions).length > before, 'after muteMs the command was sent');

@@ -3,7 +3,7 @@
  * move; a move to the current state is a no-op.
  */
 import { strict as assert } from 'node:assert';
-import { IllegalTransitionError, StateMachine, type TransitionTable } from '../../src/streams/state-table';
+import { IllegalTransitionError, StateMachine, type TransitionTable } from '../../src/common/state-table';
 
 type Light = 'red' | 'green' | 'amber';
 const LIGHT: TransitionTable<Light> = { red: ['green'], green: ['amber'], amber: ['red'] };
