@@ -92,12 +92,14 @@ export class UrlSource extends TypedEmitter<SourceEvents> {
     return this.decoder?.pid;
   }
 
-  /** Stop reading: the process is killed, no retry. */
-  stop(): void {
-    if (this.machine.is('ended', 'failed', 'stopped')) return;
+  /** Stop reading: the process is killed, no retry. Resolves once it is gone. */
+  stop(): Promise<void> {
+    const gone = this.decoder?.gone ?? Promise.resolve();
+    if (this.machine.is('ended', 'failed', 'stopped')) return gone;
     this.machine.to('stopped');
     this.teardown();
     this.removeAllListeners();
+    return gone;
   }
 
   private mask(text: string): string {

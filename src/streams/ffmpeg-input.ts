@@ -181,7 +181,7 @@ export class FfmpegInput {
     if (stopSource && this.source) {
       const source = this.source;
       this.releaseSource(source);
-      source.stop();
+      void source.stop();
     }
     this.mode = this.mode === 'failed' ? 'off' : this.mode;
     this.reportDropped();
@@ -195,16 +195,24 @@ export class FfmpegInput {
     return Promise.all([...this.live].map((d) => d.exited())).then(() => undefined);
   }
 
-  /** reset, redeploy, the key dropped: every process of the key is killed now. */
-  kill(): void {
-    this.source?.stop();
-    if (this.source) this.releaseSource(this.source);
+  /** reset, redeploy, the key dropped: every process of the key is killed now; resolves once they are gone. */
+  kill(): Promise<void> {
+    const gone: Promise<void>[] = [];
+    if (this.source) {
+      const source = this.source;
+      this.releaseSource(source);
+      gone.push(source.stop());
+    }
     this.decoder = null;
     this.inputIdle.cancel();
     // Each close reports 'killed' to onExit, which gives the slot back.
-    for (const d of [...this.live]) d.close();
+    for (const d of [...this.live]) {
+      gone.push(d.gone);
+      d.close();
+    }
     this.reportDropped();
     this.mode = 'off';
+    return Promise.all(gone).then(() => undefined);
   }
 
   private requireFfmpeg(what: string): void {

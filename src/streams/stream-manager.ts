@@ -279,7 +279,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const entries = key === undefined ? [...this.channels.values()] : [this.channels.get(key)].filter(isEntry);
     let n = 0;
     for (const entry of entries) {
-      entry.ffmpeg?.kill();
+      void entry.ffmpeg?.kill();
       n += entry.channel.reset();
     }
     return n;
@@ -333,8 +333,9 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       for (const s of streams) s.abort('redeploy');
       await this.race(Promise.all(ended), 1000);
     }
-    // dropChannel kills every ffmpeg process still running.
-    for (const entry of [...this.channels.values()]) this.dropChannel(entry);
+    // dropChannel kills every ffmpeg process still running; the close is over once they are gone.
+    const gone = [...this.channels.values()].map((entry) => this.dropChannel(entry));
+    await this.race(Promise.all(gone), 2000);
   }
 
   // ------------------------------------------------------------------ channels and their streams
@@ -360,16 +361,18 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     if (quietFor >= quietMs(this.settingsFor(channel.key)) - 1) this.dropChannel(entry);
   }
 
-  private dropChannel(entry: Entry<C>): void {
+  /** Resolves once the key's ffmpeg processes are gone. */
+  private dropChannel(entry: Entry<C>): Promise<void> {
     const { channel } = entry;
     if (this.channels.get(channel.key) === entry) this.channels.delete(channel.key);
     entry.quiet.stop();
-    entry.ffmpeg?.kill();
+    const gone = entry.ffmpeg?.kill() ?? Promise.resolve();
     // Closed first: what its gate still held counts as kept back.
     channel.close();
     this.retired.passedMs += channel.passedMs;
     this.retired.mutedMs += channel.mutedMs;
     this.retired.gatedMs += channel.gatedMs;
+    return gone;
   }
 
   private openStream(channel: StreamChannel<C>, frames: AudioFrame[]): SpeechStream | null {
@@ -515,7 +518,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       entry.quiet.touch();
       channel.accept(frames, this.clock.now());
     } catch (err) {
-      entry.ffmpeg?.kill();
+      void entry.ffmpeg?.kill();
       this.emit('inputFailed', channel.key, err instanceof CodedError ? err : new CodedError('BAD_AUDIO', String(err)), channel.context);
     }
   }

@@ -101,6 +101,8 @@ export class FfmpegDecoder extends TypedEmitter<DecoderEvents> {
   /** An odd byte of a sample cut between two reads of stdout. */
   private oddByte: Buffer | null = null;
   private spawnError: NodeJS.ErrnoException | null = null;
+  /** Resolves once the process is gone (exited, or never started): what a redeploy waits for. */
+  readonly gone: Promise<void>;
 
   constructor(private readonly options: DecoderOptions) {
     super();
@@ -109,6 +111,13 @@ export class FfmpegDecoder extends TypedEmitter<DecoderEvents> {
       windowsHide: true,
     });
     adoptChild(this.child);
+    this.gone = new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
+      this.child.once('exit', () => resolve());
+      this.child.once('error', () => {
+        if (this.child.pid === undefined) resolve();
+      });
+    });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onPcm(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.onStderr(chunk));
     // Writes after ffmpeg gave up fail with EPIPE; the exit reports why.

@@ -45,6 +45,11 @@ export class SpooledDecoder extends TypedEmitter<DecoderEvents> {
     this.out.on('error', (err) => this.fail(new CodedError('BAD_AUDIO', `${options.describe} could not be kept for ffmpeg: ${err.message}`)));
   }
 
+  /** Resolves once no ffmpeg of this input runs (none before the input ended). */
+  get gone(): Promise<void> {
+    return this.decoder?.gone ?? Promise.resolve();
+  }
+
   get pid(): number | undefined {
     return this.decoder?.pid;
   }
