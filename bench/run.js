@@ -6,7 +6,7 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,ffmpeg
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,wyoming,ffmpeg
  *                                               run only these scenarios (results go to bench/results/partial.*;
  *                                               gate, tts and ffmpeg always to bench/results/gate-latest.*,
  *                                               tts-latest.*, ffmpeg-latest.*)
@@ -262,6 +262,8 @@ async function main() {
         console.log('ffmpeg: not installed, the ffmpeg scenario is skipped');
       }
     }
+    // Home Assistant Assist: the Wyoming server (bench/wyoming-bench.js, results/wyoming-latest.*).
+    if (!only || only.includes('wyoming')) await require('./wyoming-bench').runWyomingBench({ quick });
   } finally {
     await emulator.stop();
   }

@@ -54,6 +54,7 @@ function fillSettingsTables(localesDir) {
   const specs = {
     'gradium-stt': require(path.join(root, 'dist', 'settings', 'stt-spec.js')).STT_SPEC,
     'gradium-tts': require(path.join(root, 'dist', 'settings', 'tts-spec.js')).TTS_SPEC,
+    'wyoming-server': require(path.join(root, 'dist', 'settings', 'wyoming-spec.js')).WYOMING_SERVER_SPEC,
   };
   let count = 0;
   for (const lang of fs.readdirSync(localesDir)) {

@@ -16,6 +16,7 @@ const SPECS = {
   'gradium-stt': () => require(path.join(root, 'dist', 'settings', 'stt-spec.js')).STT_SPEC,
   'gradium-tts': () => require(path.join(root, 'dist', 'settings', 'tts-spec.js')).TTS_SPEC,
   'gradium-config': () => require(path.join(root, 'dist', 'settings', 'config-spec.js')).CONFIG_SPEC,
+  'wyoming-server': () => require(path.join(root, 'dist', 'settings', 'wyoming-spec.js')).WYOMING_SERVER_SPEC,
 };
 
 function labels(type) {

@@ -20,6 +20,11 @@ export const ERROR_CODES = {
   NO_STREAM: 'an action named a stream that is not open',
   NO_DECODER: 'the audio needs ffmpeg (MP3, M4A/AAC, FLAC, WebM, Ogg Vorbis, a URL source) and ffmpeg was not found at ffmpegPath',
   QUEUE_FULL: 'a text to speak was refused because its key already has the most utterances waiting',
+  // Wyoming (Home Assistant Assist), src/wyoming
+  BAD_EVENT: 'a Wyoming client sent an event that breaks the protocol or its limits (header, lengths, data block, fields)',
+  LANGUAGE_UNSUPPORTED: 'a Wyoming client asked for a language the node does not accept',
+  PORT_IN_USE: 'the wyoming-server could not listen: the port is in use or the address is not one of this machine',
+  WYOMING_TAKEN: 'the wyoming-server already serves another gradium-stt (or gradium-tts); one of each per server',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

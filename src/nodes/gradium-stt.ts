@@ -20,6 +20,7 @@ import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConf
 import { SttStatus } from './stt-status';
 import { ffmpegOptionsOf, sourceOf } from './stt-sources';
 import { maskSecrets } from '../sources/source-url';
+import { attachStt } from './wyoming-attach';
 
 type SttDef = NodeDef & GradiumSttProps;
 
@@ -100,6 +101,15 @@ export = function register(RED: NodeAPI): void {
       node.error(new CodedError(err.code, message), outMessage(key, ctx, { payload: message }));
     });
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` serves this node's streams (wyoming-attach.ts).
+    let closing = false;
+    let detachWyoming = (): void => undefined;
+    if (props.wyoming) {
+      ready.then(() => {
+        if (!closing) detachWyoming = attachStt(RED, node, { wyoming: props.wyoming, endOfCommand: props.wyomingEndOfCommand, manager });
+      }, () => undefined);
+    }
+
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
       if (a === undefined || a === null || a === '') return undefined;
@@ -161,6 +171,8 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      detachWyoming();
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {
           status.detach();

@@ -16,6 +16,7 @@ import type { GradiumTtsProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
 import { TtsStatus } from './tts-status';
+import { attachTts } from './wyoming-attach';
 
 type TtsDef = NodeDef & GradiumTtsProps;
 
@@ -80,6 +81,11 @@ export = function register(RED: NodeAPI): void {
     });
     manager.on('warning', (key, message) => node.warn(key ? `"${key}": ${message}` : message));
 
+    // Home Assistant Assist: the wyoming-server named in `wyoming` speaks with this node's settings (wyoming-attach.ts).
+    const detachWyoming = props.wyoming
+      ? attachTts(RED, node, { wyoming: props.wyoming, config: config!, manager: manager as TtsManager<unknown>, testing: testingOverrides<TtsManagerOptions>(RED, 'gradiumTtsTesting') })
+      : (): void => undefined;
+
     // Exactly three parameters: Node-RED picks the send/done API by the listener's arity.
     node.on('input', (msg, _send, done) => {
       try {
@@ -113,6 +119,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
+      detachWyoming();
       manager.closeAll();
       status.detach();
       manager.removeAllListeners();

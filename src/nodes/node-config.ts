@@ -9,6 +9,8 @@ import { CONFIG_SPEC } from '../settings/config-spec';
 import { editorDefaultsOf, type SavedValuesOf } from '../settings/spec';
 import { STT_SPEC } from '../settings/stt-spec';
 import { TTS_SPEC } from '../settings/tts-spec';
+import { WYOMING_SERVER_SPEC } from '../settings/wyoming-spec';
+import type { WyomingServer } from '../wyoming/server';
 
 /** `gradium-config` as saved in the flow (the key lives in credentials, never here). */
 export type GradiumConfigProps = SavedValuesOf<typeof CONFIG_SPEC>;
@@ -40,3 +42,16 @@ export type GradiumTtsProps = SavedValuesOf<typeof TTS_SPEC> & { gradium: string
 export const TTS_DEFAULTS = editorDefaultsOf(TTS_SPEC) as Omit<GradiumTtsProps, 'gradium'>;
 
 export const CONFIG_DEFAULTS = editorDefaultsOf(CONFIG_SPEC) as GradiumConfigProps;
+
+/** `wyoming-server` as saved in the flow. */
+export type WyomingServerProps = SavedValuesOf<typeof WYOMING_SERVER_SPEC>;
+
+export const WYOMING_SERVER_DEFAULTS = editorDefaultsOf(WYOMING_SERVER_SPEC) as WyomingServerProps;
+
+/** The runtime side of a deployed wyoming-server node, as gradium-stt and gradium-tts see it. */
+export interface WyomingServerNode extends Node {
+  /** null when the node's properties are invalid. */
+  wyoming: WyomingServer | null;
+  /** Resolves once listening; rejects with the reason it cannot (port in use, bad properties). */
+  listening: Promise<void>;
+}

@@ -11,6 +11,7 @@ import { DELAYS_IN_FRAMES, LANGUAGES } from '../gradium/protocol';
 import { GATE_SPEC, GATE_SPEC_WHEN_MISSING } from '../voice-gate/gate-settings';
 import type { SettingsSpec, ValuesOf } from './spec';
 import { DEFAULT_SCHEMES } from '../sources/source-url';
+import { WYOMING_STT_SPEC } from './wyoming-spec';
 
 export const TURN_MODES = ['vad', 'manual'] as const;
 /** The horizons (s) whose inactivity probability Gradium reports in each `step`. */
@@ -63,6 +64,8 @@ export const STT_SPEC = {
   /** The URL schemes msg.source may use, comma-separated (checked against KNOWN_SCHEMES by the node). */
   sourceSchemes: { type: 'text', default: DEFAULT_SCHEMES, maxLength: 100 },
   // ---- end of ffmpeg ----
+  // Home Assistant Assist (wyoming, wyomingEndOfCommand): declared with the wyoming-server node.
+  ...WYOMING_STT_SPEC,
 } as const satisfies SettingsSpec;
 
 export type SttValues = ValuesOf<typeof STT_SPEC>;

@@ -7,6 +7,7 @@
 import { TTS_PCM_RATES } from '../gradium/tts-protocol';
 import { DELIVERIES, OUTPUT_ENCODINGS } from '../tts/types';
 import type { SettingsSpec, ValuesOf } from './spec';
+import { WYOMING_TTS_SPEC } from './wyoming-spec';
 
 /** Emma, the voice Gradium's own clients and guides default to (docs/gradium-tts-protocol.md, "Voices"). */
 export const DEFAULT_VOICE = 'YTpq7expH9539ERJ';
@@ -29,6 +30,8 @@ export const TTS_SPEC = {
   temperature: { type: 'number', default: 0.7, min: 0, max: 1.4, live: true, session: true, alias: 'temp' },
   /** The tail after the audio should have finished playing, before `unmute`. */
   unmuteDelay: { type: 'number', default: 300, min: 0, max: 10_000, integer: true, unit: 'ms', live: true, alias: 'unmute_delay' },
+  // Home Assistant Assist (wyoming): declared with the wyoming-server node.
+  ...WYOMING_TTS_SPEC,
 } as const satisfies SettingsSpec;
 
 export type TtsValues = ValuesOf<typeof TTS_SPEC>;

@@ -309,6 +309,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     return update;
   }
 
+  /** Forget a key's own settings (a Wyoming request that is over): its next stream runs with the node's. */
+  forgetSettings(key: string): void {
+    this.overrides.delete(key);
+  }
+
   /** Mute one key (recorded even before its stream starts), or every key (undefined); `ms` unmutes by itself. */
   mute(key: string | undefined, ms?: number): void {
     this.mutes.mute(key ?? null, ms);

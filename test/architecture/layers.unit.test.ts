@@ -22,6 +22,8 @@ function rankOf(file: string): number {
     tts: 3,
     streams: 5,
     emulator: 5,
+    // The Wyoming server maps requests onto streams and speakers.
+    wyoming: 5.5,
     nodes: 6,
     '(root)': 7,
   };

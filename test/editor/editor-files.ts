@@ -20,7 +20,7 @@ export { REPO_ROOT };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const flowLibrary = require(path.join(REPO_ROOT, 'scripts', 'flow-library-types.js')) as typeof FlowLibraryTypes;
 
-export const NODE_SETS = ['gradium-config', 'gradium-stt', 'gradium-tts'] as const;
+export const NODE_SETS = ['gradium-config', 'gradium-stt', 'gradium-tts', 'wyoming-server'] as const;
 export type NodeSet = (typeof NODE_SETS)[number];
 export const LANGUAGES = ['en-US', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
