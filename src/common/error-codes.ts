@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   LANGUAGE_UNSUPPORTED: 'a Wyoming client asked for a language the node does not accept',
   PORT_IN_USE: 'the wyoming-server could not listen: the port is in use or the address is not one of this machine',
   WYOMING_TAKEN: 'the wyoming-server already serves another gradium-stt (or gradium-tts); one of each per server',
+  // Phone calls (media streams)
+  BAD_MEDIA_EVENT: 'a phone media-stream event was not understood: not JSON, unknown event, no stream id, bad base64, media before start',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,6 +17,7 @@ import { controlTargetOf, keyReader } from './message-key';
 import type { GradiumSttProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
+import { SttMediaStream } from './stt-media-stream';
 import { SttStatus } from './stt-status';
 import { ffmpegOptionsOf, sourceOf } from './stt-sources';
 import { maskSecrets } from '../sources/source-url';
@@ -85,8 +86,19 @@ export = function register(RED: NodeAPI): void {
       return outputMessage(key, context, CONTROL_PROPS, extra);
     }
 
+    // Phone calls: media-stream events from a websocket in node (stt-media-stream.ts).
+    const calls = new SttMediaStream({
+      manager,
+      nodeFormat: formatOf(props),
+      encoding: props.encoding,
+      sendTranscriptOutput: (key, ctx, extra) => node.send([null, null, outMessage(key, ctx, extra)]),
+      warn: (message) => node.warn(message),
+    });
+
     manager.on('connected', (key, payload, ctx) => node.send([outMessage(key, ctx, { payload }), null, null]));
-    manager.on('disconnected', (key, payload, ctx) => node.send([null, outMessage(key, ctx, { payload }), null]));
+    manager.on('disconnected', (key, payload, ctx) =>
+      node.send([null, outMessage(key, ctx, { payload: calls.disconnected(key, payload) }), null]),
+    );
     manager.on('transcript', (key, t, ctx) =>
       node.send([null, null, outMessage(key, ctx, { payload: t.text, final: t.final, transcript: t })]),
     );
@@ -141,6 +153,11 @@ export = function register(RED: NodeAPI): void {
           done();
           return;
         }
+        if (calls.claims(m)) {
+          calls.handle(msg, named);
+          done();
+          return;
+        }
         const action = actionOf(m);
         // Checked before anything changes: a bad muteMs leaves the mute state as it was.
         const muteMs = muteMsOf(m.muteMs, action);
@@ -176,6 +193,7 @@ export = function register(RED: NodeAPI): void {
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {
           status.detach();
+          calls.close();
           manager.removeAllListeners();
           done();
         },

@@ -15,6 +15,7 @@ import { controlTargetOf, keyReader } from './message-key';
 import type { GradiumTtsProps } from './node-config';
 import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides } from './node-setup';
 import { isNoText, propsFromConfig, speechSettingsOf, textOf } from './tts-input';
+import { TtsMediaStream } from './tts-media-stream';
 import { TtsStatus } from './tts-status';
 import { attachTts } from './wyoming-attach';
 
@@ -73,9 +74,34 @@ export = function register(RED: NodeAPI): void {
       return msg as NodeMessage;
     }
 
-    manager.on('audio', (key, out, pending) => node.send([audioMessage(key, pending, out), null]));
-    manager.on('speaking', (key, action, figures) => node.send([null, { topic: key, action, payload: figures } as NodeMessage]));
-    manager.on('finished', (_key, pending, outcome) => {
+    // Phone calls (delivery media-stream): tts-media-stream.ts makes the provider's events.
+    const calls = new TtsMediaStream<Pending>(manager, (key) => manager.settingsFor(key));
+    /** Output 1 messages carrying one call event each, with the properties of `source` (its `_session`). */
+    function eventMessages(key: string, source: NodeMessageInFlow, events: readonly object[]): NodeMessage[] {
+      const base: Record<string, unknown> = {};
+      const from = source as Record<string, unknown>;
+      for (const k of Object.keys(from)) if (!CONTROL_PROPS.has(k)) base[k] = from[k];
+      base.topic = key;
+      return events.map((payload) => ({ ...base, payload }) as NodeMessage);
+    }
+
+    manager.on('audio', (key, out, pending) => {
+      if (calls.delivers(key)) {
+        const events = calls.audio(key, out, pending.msg);
+        if (events.length > 0) node.send([eventMessages(key, pending.msg, events), null]);
+        return;
+      }
+      node.send([audioMessage(key, pending, out), null]);
+    });
+    manager.on('speaking', (key, action, figures) => {
+      if (action === 'unmute') calls.unmuted(key);
+      node.send([null, { topic: key, action, payload: figures } as NodeMessage]);
+    });
+    manager.on('finished', (key, pending, outcome) => {
+      if (outcome.status === 'failed' && calls.delivers(key)) {
+        const events = calls.failed(key);
+        if (events.length > 0) node.send([eventMessages(key, pending.msg, events), null]);
+      }
       if (outcome.status === 'failed') pending.done(outcome.error);
       else pending.done();
     });
@@ -94,6 +120,11 @@ export = function register(RED: NodeAPI): void {
         // (the node) when undefined.
         const key = keyOf(msg);
         const named = controlTargetOf(key);
+        if (calls.claims(m)) {
+          calls.handle(msg, named);
+          done();
+          return;
+        }
         const action = m.action;
         if (action !== undefined && action !== null && action !== '' && action !== 'stop') {
           throw new CodedError('BAD_INPUT', `msg.action: got ${describeValue(action)}; expected "stop" (or no action to speak msg.payload).`);
@@ -103,6 +134,9 @@ export = function register(RED: NodeAPI): void {
           manager.updateSettings(update, named);
         }
         if (action === 'stop') {
+          // Barge-in on a call: the provider drops what it has not played yet, before anything else. Each
+          // clear goes out with the properties of its call's latest utterance (its _session).
+          for (const { key: k, source, event } of calls.clear(named)) node.send([eventMessages(k, source, [event]), null]);
           manager.stop(named);
           done();
           return;
@@ -121,6 +155,7 @@ export = function register(RED: NodeAPI): void {
       // Sockets close at once (closing is Gradium's cancel); a muted listener is unmuted (reason "closed").
       detachWyoming();
       manager.closeAll();
+      calls.close();
       status.detach();
       manager.removeAllListeners();
       done();

@@ -26,6 +26,8 @@ export function propsFromConfig(def: Partial<GradiumSttProps>): SttValues {
 }
 
 export function formatOf(p: SttValues): AudioFormat {
+  // Media-stream events carry the call's format in their start event; Twilio's (μ-law 8 kHz) is the default.
+  if (p.encoding === 'media-stream') return { encoding: 'ulaw', sampleRate: 8000, channels: 1, sampleFormat: p.sampleFormat };
   return { encoding: p.encoding, sampleRate: p.sampleRate, channels: p.channels, sampleFormat: p.sampleFormat };
 }
 

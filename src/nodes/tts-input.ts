@@ -26,6 +26,7 @@ export function speechSettingsOf(p: Pick<TtsValues, keyof TtsSettings>): TtsSett
     speed: p.speed,
     temperature: p.temperature,
     unmuteDelay: p.unmuteDelay,
+    dialect: p.dialect,
   };
 }
 

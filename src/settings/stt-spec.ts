@@ -14,6 +14,12 @@ import { DEFAULT_SCHEMES } from '../sources/source-url';
 import { WYOMING_STT_SPEC } from './wyoming-spec';
 
 export const TURN_MODES = ['vad', 'manual'] as const;
+
+/**
+ * What msg.payload holds: audio in one of the audio layer's encodings, or (`media-stream`) a phone provider's
+ * media-stream events as a `websocket in` node passes them on (src/telephony); `auto` recognises those too.
+ */
+export const STT_ENCODINGS = [...ENCODINGS, 'media-stream'] as const;
 /** The horizons (s) whose inactivity probability Gradium reports in each `step`. */
 export const VAD_HORIZONS = [0.5, 1, 2, 3] as const;
 
@@ -21,7 +27,7 @@ export const STT_SPEC = {
   name: { type: 'text', default: '' },
   keyProperty: { type: 'text', default: 'topic', required: true },
   maxStreams: { type: 'number', default: 50, min: 1, max: 10_000, integer: true, unit: 'streams' },
-  encoding: { type: 'choice', default: 'auto', values: ENCODINGS },
+  encoding: { type: 'choice', default: 'auto', values: STT_ENCODINGS },
   sampleRate: { type: 'number', default: 16000, min: MIN_SAMPLE_RATE, max: MAX_SAMPLE_RATE, integer: true, unit: 'Hz' },
   channels: { type: 'number', default: 1, min: 1, max: MAX_CHANNELS, integer: true, unit: 'channels' },
   sampleFormat: { type: 'choice', default: 's16le', values: SAMPLE_FORMATS },

@@ -5,6 +5,7 @@
  * Reasons for the defaults: README, "gradium-tts".
  */
 import { TTS_PCM_RATES } from '../gradium/tts-protocol';
+import { DIALECTS } from '../telephony/dialects';
 import { DELIVERIES, OUTPUT_ENCODINGS } from '../tts/types';
 import type { SettingsSpec, ValuesOf } from './spec';
 import { WYOMING_TTS_SPEC } from './wyoming-spec';
@@ -32,6 +33,8 @@ export const TTS_SPEC = {
   unmuteDelay: { type: 'number', default: 300, min: 0, max: 10_000, integer: true, unit: 'ms', live: true, alias: 'unmute_delay' },
   // Home Assistant Assist (wyoming): declared with the wyoming-server node.
   ...WYOMING_TTS_SPEC,
+  // Phone calls: whose media-stream events `delivery: "media-stream"` sends (README, "Phone calls").
+  dialect: { type: 'choice', default: 'twilio', values: DIALECTS, live: true },
 } as const satisfies SettingsSpec;
 
 export type TtsValues = ValuesOf<typeof TTS_SPEC>;

@@ -107,6 +107,8 @@ interface Entry<C> {
   quiet: IdleTimer;
   /** The key's ffmpeg input, made when the key first needs one. */
   ffmpeg?: FfmpegInput;
+  /** The stream's own audio format when it differs from the node's (a phone call's, from its start event). */
+  format?: AudioFormat;
 }
 
 export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
@@ -218,11 +220,17 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     return entry.channel.accept(frames, this.clock.now());
   }
 
-  /** action start: open a session now (even for a muted key: an explicit request). */
-  start(key: string, context: C | undefined): void {
+  /**
+   * action start: open a session now (even for a muted key: an explicit request). `format`: this stream's
+   * audio when it is not the node's (a phone call announces its own); its audio then comes with the same
+   * format as msg.format.
+   */
+  start(key: string, context: C | undefined, format?: AudioFormat): void {
     const existing = this.channels.get(key);
     if (!existing?.channel.stream && this.admission.isBlocked()) throw this.admission.blockedBy!;
-    const entry = existing ?? this.createChannel(key, this.expectedRate());
+    // G.711 and Opus pass through as the session declares them; only PCM is resampled to the declared rate.
+    const passThrough = ['ulaw', 'alaw', 'opus'].includes((format ?? this.options.format).encoding);
+    const entry = existing ?? this.createChannel(key, passThrough ? undefined : this.expectedRate(format), format);
     entry.channel.context = context ?? entry.channel.context;
     entry.quiet.touch();
     entry.channel.open();
@@ -345,16 +353,16 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   // ------------------------------------------------------------------ channels and their streams
 
-  private createChannel(key: string, targetRate?: number): Entry<C> {
+  private createChannel(key: string, targetRate?: number, format?: AudioFormat): Entry<C> {
     const settings = this.settingsFor(key);
     const channel = new StreamChannel<C>(
       key,
-      () => this.newPipeline(targetRate),
+      () => this.newPipeline(targetRate, format),
       (inputFormat) => this.makeFilter(key, inputFormat, this.settingsFor(key)),
       this.host,
       this.mutes.isMuted(key),
     );
-    const entry: Entry<C> = { channel, quiet: new IdleTimer(this.clock, quietMs(settings), () => this.maybeDrop(entry)) };
+    const entry: Entry<C> = { channel, quiet: new IdleTimer(this.clock, quietMs(settings), () => this.maybeDrop(entry)), format };
     this.channels.set(key, entry);
     return entry;
   }
@@ -390,7 +398,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     for (const e of this.channels.values()) if (e.channel !== channel && e.channel.streams.length > 0) others += 1;
     const refusal = this.admission.refusalPastCap(key, others);
     if (refusal !== null) throw new StreamLimitError(refusal);
-    const inputFormat = channel.pipeline.inputFormat ?? this.expectedInputFormat();
+    const inputFormat = channel.pipeline.inputFormat ?? this.expectedInputFormat(this.channels.get(key)?.format);
     const stream = new SpeechStream({
       key,
       settings: this.settingsFor(key),
@@ -505,8 +513,11 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private offerToFfmpeg(entry: Entry<C>, payload: unknown, formatOverride: unknown, context: C | undefined): boolean {
     const fresh = entry.channel.pipeline.inputFormat === undefined;
-    if (!entry.ffmpeg && !fresh && this.options.format.encoding !== 'ffmpeg') return false;
-    if (!this.ffmpegOf(entry).offer(payload, formatOverride, this.options.format, fresh)) return false;
+    // A stream with its own format (a phone call's G.711) reads it; others the node's.
+    const format = entry.format ?? this.options.format;
+    if (!entry.ffmpeg && !fresh && format.encoding !== 'ffmpeg') return false;
+    if (format.encoding !== 'auto' && format.encoding !== 'ffmpeg' && !entry.ffmpeg && formatOverride === undefined) return false;
+    if (!this.ffmpegOf(entry).offer(payload, formatOverride, format, fresh)) return false;
     entry.channel.context = context ?? entry.channel.context;
     entry.quiet.touch();
     return true;
@@ -581,25 +592,25 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     }
   }
 
-  private newPipeline(targetRate?: number): AudioPipeline {
+  private newPipeline(targetRate?: number, format?: AudioFormat): AudioPipeline {
     return new AudioPipeline({
-      format: this.options.format,
+      format: format ?? this.options.format,
       targetRate,
       onWarning: (m) => this.emit('warning', '', m),
     });
   }
 
   /** The input format a session opened before any audio (action start) declares. */
-  private expectedInputFormat(): InputFormat {
-    const { encoding } = this.options.format;
+  private expectedInputFormat(format = this.options.format): InputFormat {
+    const { encoding } = format;
     if (encoding === 'ulaw') return 'ulaw_8000';
     if (encoding === 'alaw') return 'alaw_8000';
     if (encoding === 'opus') return 'opus';
-    return pcmInputFormat(this.expectedRate())!;
+    return pcmInputFormat(this.expectedRate(format))!;
   }
 
-  private expectedRate(): number {
-    const rate = this.options.format.sampleRate;
+  private expectedRate(format = this.options.format): number {
+    const rate = format.sampleRate;
     if ((NATIVE_PCM_RATES as readonly number[]).includes(rate)) return rate;
     return NATIVE_PCM_RATES.reduce((best, r) => (Math.abs(r - rate) < Math.abs(best - rate) ? r : best), 16000);
   }

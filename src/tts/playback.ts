@@ -37,6 +37,9 @@ export class Playback {
   private endReason: EndReason = 'played';
   /** The utterance last counted in the figures (utterances run one at a time per key). */
   private counted: LeavingUtterance | null = null;
+  /** idle() waits for heard() (media-stream delivery); `heardNow` says it came. */
+  private awaitingHeard = false;
+  private heardNow = false;
 
   constructor(
     private readonly clock: Clock,
@@ -73,17 +76,31 @@ export class Playback {
   /** The key started another utterance: stay muted even if the last audio has played out. */
   busy(): void {
     this.clearTimer();
+    this.awaitingHeard = false;
   }
 
-  /** The key has nothing running or queued: unmute once what left has played, plus `tailMs`. */
-  idle(tailMs: number, reason: 'played' | 'error' = 'played'): void {
+  /**
+   * The key has nothing running or queued: unmute once what left has played, plus `tailMs`. With
+   * `confirmFallbackMs` the listener says when it has played (heard()); the estimate plus that margin only
+   * decides when it never does.
+   */
+  idle(tailMs: number, reason: 'played' | 'error' = 'played', confirmFallbackMs?: number): void {
     this.endReason = reason;
     if (this.machine.state !== 'speaking') {
       this.figures = emptyFigures();
       return;
     }
-    const wait = Math.max(0, this.deadline + tailMs - this.clock.now());
+    this.awaitingHeard = confirmFallbackMs !== undefined;
+    const wait = Math.max(0, this.deadline + tailMs + (confirmFallbackMs ?? 0) - this.clock.now());
     this.timer.set(() => this.end(this.endReason), wait);
+  }
+
+  /** The listener has played everything that left: unmute now, if idle() is waiting for this. */
+  heard(): void {
+    if (this.machine.state !== 'speaking' || !this.awaitingHeard) return;
+    this.clearTimer();
+    this.heardNow = true;
+    this.end(this.endReason);
   }
 
   noteDropped(count: number): void {
@@ -93,6 +110,7 @@ export class Playback {
   /** Stop or redeploy: unmute now when speaking. */
   stopNow(reason: 'stop' | 'closed'): void {
     this.clearTimer();
+    this.awaitingHeard = false;
     if (this.machine.state === 'speaking') this.end(reason);
     else this.figures = emptyFigures();
   }
@@ -104,7 +122,10 @@ export class Playback {
   private end(reason: EndReason): void {
     this.setState('silent');
     this.deadline = 0;
-    const figures = { ...this.snapshot(), reason, dropped: this.figures.dropped ?? 0 };
+    const figures: SpeakingFigures = { ...this.snapshot(), reason, dropped: this.figures.dropped ?? 0 };
+    if (this.awaitingHeard) figures.heard = this.heardNow;
+    this.awaitingHeard = false;
+    this.heardNow = false;
     this.figures = emptyFigures();
     this.signal('unmute', figures);
   }

@@ -17,6 +17,13 @@ import { StateMachine, type TransitionTable } from '../common/state-table';
 
 export type SpeakerState = 'idle' | 'busy' | 'closed';
 
+/**
+ * `media-stream` delivery waits for the call's mark, not for the timing estimate; when no mark comes back
+ * (a provider that does not echo marks, a call gone without `stop`), the key unmutes this long after the
+ * estimate, so it is never muted for good.
+ */
+export const HEARD_FALLBACK_MS = 10_000;
+
 const TRANSITIONS: TransitionTable<SpeakerState> = {
   idle: ['busy', 'closed'],
   busy: ['idle', 'closed'],
@@ -120,6 +127,12 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     return dropped;
   }
 
+  /** The listener confirmed that everything sent has played (a call's mark came back). */
+  heard(): void {
+    if (this.machine.state !== 'idle' || this.current || this.queue.length > 0) return;
+    this.playback.heard();
+  }
+
   /** Redeploy or shutdown: like stop, with reason `closed`; nothing more happens on this key. */
   close(): void {
     if (this.machine.state === 'closed') return;
@@ -199,7 +212,11 @@ export class Speaker<C> extends TypedEmitter<SpeakerEvents<C>> {
     this.emit('finished', running.job.context, outcome);
     if (this.machine.state === 'closed') return;
     this.next();
-    if (!this.current) this.playback.idle(this.tailMs, failed ? 'error' : 'played');
+    if (!this.current) {
+      // A phone call says when its audio was played (the mark coming back): the estimate is only a fallback.
+      const confirmed = running.job.settings.delivery === 'media-stream';
+      this.playback.idle(this.tailMs, failed ? 'error' : 'played', confirmed ? HEARD_FALLBACK_MS : undefined);
+    }
     this.emit('changed');
   }
 }

@@ -4,6 +4,7 @@
  * for the status. Plain TypeScript: the Node-RED node only translates messages to these calls and back.
  */
 import { realClock, type Clock } from '../common/clock';
+import { unplayableReason } from '../telephony/dialects';
 import { TypedEmitter } from '../common/typed-emitter';
 import { TtsError } from './errors';
 import type { SpeakingAction } from './playback';
@@ -48,6 +49,10 @@ const FIXED_RATE: Partial<Record<TtsSettings['format'], number>> = { ulaw: 8000,
  * a sampleRate left over from the node's defaults does not make `format: "ulaw"` fail.
  */
 export function checkCombination(s: TtsSettings, explicit: Partial<TtsSettings> = s): void {
+  if (s.delivery === 'media-stream') {
+    const reason = unplayableReason(s.dialect, s.format, s.sampleRate);
+    if (reason) throw new TtsError('SETTING_REFUSED', `delivery "media-stream": ${reason}.`);
+  }
   if (s.format === 'wav' && s.delivery === 'stream') {
     throw new TtsError(
       'SETTING_REFUSED',
@@ -126,6 +131,17 @@ export class TtsManager<C = unknown> extends TypedEmitter<TtsManagerEvents<C>> {
     const dropped = speaker.stop();
     this.forgetIfDone(key, speaker);
     return dropped;
+  }
+
+  /**
+   * `media-stream` delivery: the call's mark for the key's last utterance came back, so everything sent has
+   * been played: the key unmutes now if it has nothing more to say (its next utterance sends its own mark).
+   */
+  heard(key: string): void {
+    const speaker = this.speakers.get(key);
+    if (!speaker) return;
+    speaker.heard();
+    this.forgetIfDone(key, speaker);
   }
 
   /** Redeploy: every key stops at once (unmute with reason `closed`); nothing more is emitted. */

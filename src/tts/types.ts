@@ -2,12 +2,14 @@
  * What the speech layer works with: the settings of an utterance, the audio it hands out, the figures of a
  * speaking period. Names match the node's settings (src/settings/tts-spec.ts) and its output messages.
  */
+import type { Dialect } from '../telephony/dialects';
 import type { TtsError } from './errors';
 
 export const OUTPUT_ENCODINGS = ['wav', 'pcm', 'opus', 'ulaw', 'alaw'] as const;
 export type OutputEncoding = (typeof OUTPUT_ENCODINGS)[number];
 
-export const DELIVERIES = ['file', 'stream'] as const;
+/** `media-stream`: each chunk as a phone provider's ready-to-send event (src/telephony), marks confirm playback. */
+export const DELIVERIES = ['file', 'stream', 'media-stream'] as const;
 export type Delivery = (typeof DELIVERIES)[number];
 
 export interface TtsSettings {
@@ -24,6 +26,8 @@ export interface TtsSettings {
   temperature: number;
   /** ms after the audio should have finished playing before `unmute`. */
   unmuteDelay: number;
+  /** `media-stream` delivery: which provider's events (Twilio's by default). */
+  dialect: Dialect;
 }
 
 /** `msg.format` of the audio output. */
@@ -70,6 +74,11 @@ export interface SpeakingFigures {
   reason?: 'played' | 'stop' | 'error' | 'closed';
   /** unmute only: utterances that were queued and not spoken (stop, failure, redeploy). */
   dropped?: number;
+  /**
+   * unmute after `media-stream` delivery only: true when the call's returning mark said the audio was played,
+   * false when no mark came back in time and the timing estimate (plus a margin) decided.
+   */
+  heard?: boolean;
 }
 
 /** How an utterance ended, for the node's done(). */

@@ -202,7 +202,7 @@ export class Utterance extends TypedEmitter<UtteranceEvents> {
       this.emit('firstAudio', this.firstAudioMs);
     }
     const piece = this.audio.push(bytes);
-    if (!piece || this.options.settings.delivery !== 'stream') return;
+    if (!piece || this.options.settings.delivery === 'file') return;
     this.requestSent = true;
     this.emit('audio', { payload: piece.payload, format: this.audio.format, durationMs: piece.durationMs, seq: this.seq++, final: false });
   }

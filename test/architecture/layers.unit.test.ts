@@ -17,6 +17,8 @@ function rankOf(file: string): number {
     common: 0,
     gradium: 1,
     audio: 2,
+    // Phone media-stream events: above the audio layer (base64, G.711), below tts and settings, which use its dialects.
+    telephony: 2.7,
     'voice-gate': 3,
     sources: 3,
     tts: 3,

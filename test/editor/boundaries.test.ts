@@ -17,6 +17,7 @@ import { STT_DEFAULTS, TTS_DEFAULTS } from '../../src/nodes/node-config';
 import { propsFromConfig } from '../../src/nodes/stt-input';
 import { propsFromConfig as ttsPropsFromConfig } from '../../src/nodes/tts-input';
 import { TTS_SPEC } from '../../src/settings/tts-spec';
+import { DIALECTS, unplayableReason, type Dialect } from '../../src/telephony/dialects';
 import { TtsRun, unloadTts } from '../nodes/tts-harness';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { helper, SttHarness } from '../nodes/stt-harness';
@@ -181,6 +182,10 @@ describe('gradium-tts deploys every setting at its extremes and speaks with them
       }
       // The first format (wav) needs file delivery: the one combination the node refuses.
       if (props.format === 'wav') props.delivery = 'file';
+      // media-stream delivery plays only what the phone provider carries: the first dialect that plays the format.
+      if (props.delivery === 'media-stream' && unplayableReason(props.dialect as Dialect, String(props.format), Number(props.sampleRate))) {
+        props.dialect = DIALECTS.find((d) => !unplayableReason(d, String(props.format), Number(props.sampleRate)));
+      }
       const run = await TtsRun.start({ url: emu.url, apiKey: 'edge-key', props });
       run.send({ topic: 'edge', payload: 'edge case' });
       await run.waitEnds(1);

@@ -15,6 +15,7 @@ const SETTINGS: TtsSettings = {
   speed: 0,
   temperature: 0.7,
   unmuteDelay: 50,
+  dialect: 'twilio',
 };
 
 interface Ctx {

@@ -177,6 +177,30 @@ describe('wyoming: raw sockets — bad input, limits, lifecycle', function () {
     d.end();
   });
 
+  it('a connection sends several requests one after another; the second in the satellite style (audio-chunks only)', async () => {
+    emu.setScript(['turn on the kitchen light', 'good night']);
+    const flow = await WyomingFlow.start({ url: emu.url, port });
+    const c = await RawClient.connect(port);
+    const fmt = { rate: 16000, width: 2, channels: 1 };
+    const pcm = speechPcm([{ speechMs: 1200, silenceMs: 200 }]);
+    const audio = (): Buffer[] => {
+      const out: Buffer[] = [];
+      for (let o = 0; o < pcm.length; o += 3200) out.push(ev('audio-chunk', fmt, pcm.subarray(o, o + 3200)));
+      return out;
+    };
+    c.write(Buffer.concat([ev('transcribe', { language: 'en' }), ev('audio-start', fmt), ...audio(), ev('audio-stop')]));
+    await c.until('the first transcript', (x) => x.events.some((e) => e.type === 'transcript-stop'));
+    c.write(Buffer.concat([...audio(), ev('audio-stop')]));
+    await c.until('the second transcript', (x) => x.events.filter((e) => e.type === 'transcript-stop').length === 2);
+    const texts = c.events.filter((e) => e.type === 'transcript').map((e) => e.data.text);
+    assert.deepEqual(texts, ['turn on the kitchen light', 'good night']);
+    assert.equal(c.closed, false);
+    // Each request was its own stream of the node, on the same key.
+    await until('both streams ended', () => flow.disconnected.length >= 2);
+    assert.equal(new Set(flow.connected.map((m) => m.topic)).size, 1);
+    c.end();
+  });
+
   it('a client hanging up mid-request ends that Gradium session at once', async () => {
     const flow = await WyomingFlow.start({ url: emu.url, port });
     const before = emu.sessions.length;
