@@ -1,8 +1,9 @@
 /**
  * Every child process this package starts is listed here until it has exited, so that none outlives Node-RED:
- * when the Node.js process exits (Node-RED stopping, a crash that still runs exit handlers) or is told to stop
- * by a signal nobody else handles, the children are killed. Node-RED's own redeploy path closes each decoder
- * through its owner; this is the last line for the cases where no owner gets to run.
+ * when the Node.js process exits and runs its exit handlers (Node-RED stopping on SIGINT/SIGTERM, which it
+ * handles, or a crash), the children are killed. Node-RED's own redeploy path closes each decoder through its
+ * owner; this is the last line for the cases where no owner gets to run. A SIGKILL runs no handler: then a
+ * decoder fed through stdin sees its input end and exits by itself (tested in test/sources).
  */
 import type { ChildProcess } from 'node:child_process';
 
