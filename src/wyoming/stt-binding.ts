@@ -68,7 +68,7 @@ export class SttBinding<C> implements ProgramHandler {
     this.clock = options.clock ?? realClock;
     const m = options.manager;
     const onTranscript = (key: string, t: Transcript, _c: C | undefined, stream: StreamId): void => this.requests.get(key)?.transcript(t, stream);
-    const onDisconnected = (key: string, p: DisconnectedPayload, _c: C | undefined, stream: StreamId): void =>
+    const onDisconnected = (key: string, p: DisconnectedPayload, _c: C | undefined, stream: StreamId | null): void =>
       this.requests.get(key)?.disconnected(p, stream);
     const onFailed = (key: string, err: GradiumError, _c: C | undefined, stream: StreamId): void => this.requests.get(key)?.streamFailed(err, stream);
     m.on('transcript', onTranscript);
@@ -180,9 +180,10 @@ class SttRequest<C> implements RequestHandler {
     if (this.machine.is('stopping') && t.endOfTurn === 'stop') this.answer();
   }
 
-  disconnected(p: DisconnectedPayload, stream: StreamId): void {
-    // A session replaced by a fresh one (rotation, settings): the stream goes on, and so does the request.
-    if (p.willReconnect || this.earlier.has(stream) || p.reason === 'rotation' || p.reason === 'settings') return;
+  disconnected(p: DisconnectedPayload, stream: StreamId | null): void {
+    // Not a stream's end (an input's report), or a session replaced by a fresh one (rotation, settings): the
+    // stream goes on, and so does the request.
+    if (stream === null || p.willReconnect || this.earlier.has(stream) || p.reason === 'rotation' || p.reason === 'settings') return;
     if (p.reason === 'error' && this.machine.is('listening', 'stopping')) {
       this.fail(p.code === 1008 ? 'KEY_REFUSED' : 'SERVER_ERROR', p.message || 'the Gradium session failed');
       return;
