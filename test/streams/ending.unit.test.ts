@@ -47,7 +47,7 @@ describe('streams: audio while a stream is ending (manual clock, scripted socket
 
   it('each stream of a key has its own number: the ending one reports under its own, beside the next one', () => {
     const h = new ManagerHarness({ idleTimeout: 0, turnMode: 'manual' });
-    const seen: [string, number][] = [];
+    const seen: [string, number | null][] = [];
     h.manager.on('transcript', (_key, t, _ctx, id) => t.final && seen.push([t.text, id]));
     h.manager.on('disconnected', (_key, p, _ctx, id) => seen.push([p.reason, id]));
     h.push('sat', pcmRun(3, 'speech', 1));
