@@ -114,13 +114,16 @@ export = function register(RED: NodeAPI): void {
     });
 
     // Home Assistant Assist: the wyoming-server named in `wyoming` serves this node's streams (wyoming-attach.ts).
-    let closing = false;
-    let detachWyoming = (): void => undefined;
-    if (props.wyoming) {
-      ready.then(() => {
-        if (!closing) detachWyoming = attachStt(RED, node, { wyoming: props.wyoming, endOfCommand: props.wyomingEndOfCommand, manager });
-      }, () => undefined);
-    }
+    // Attached at once, so Home Assistant's first describe lists speech-to-text; a request that opens before the
+    // audio modules have loaded waits for them (src/wyoming/deferred-program.ts).
+    const detachWyoming = !props.wyoming
+      ? (): void => undefined
+      : attachStt(RED, node, {
+          wyoming: props.wyoming,
+          endOfCommand: props.wyomingEndOfCommand,
+          manager,
+          readiness: { ready, isReady: () => isAudioPrepared() && (gateSettled || isVoiceGatePrepared()) },
+        });
 
     function actionOf(msg: Record<string, unknown>): Action | undefined {
       const a = msg.action;
@@ -188,7 +191,6 @@ export = function register(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      closing = true;
       detachWyoming();
       manager.closeAll(CLOSE_BUDGET_MS).then(
         () => {

@@ -13,6 +13,7 @@ import type { TtsManager } from '../tts/tts-manager';
 import type { TtsManagerOptions } from '../tts/tts-manager';
 import type { EndOfCommand } from '../settings/wyoming-spec';
 import type { VoiceDescription } from '../wyoming/info';
+import { deferredProgram, type Readiness } from '../wyoming/deferred-program';
 import { SttBinding } from '../wyoming/stt-binding';
 import { TtsBinding, type VoiceCatalogue } from '../wyoming/tts-binding';
 import type { WyomingServer } from '../wyoming/server';
@@ -48,13 +49,21 @@ function reportListenFailure(server: WyomingServerNode, node: Node): void {
   });
 }
 
-function attachTo(server: WyomingServer, node: Node, attach: () => () => void): () => void {
+/** The server a `wyoming` property names, its listen failures shown on `node` too; null when there is none. */
+function attachedServer(RED: NodeAPI, node: Node, id: string): WyomingServer | null {
+  const serverNode = serverOf(RED, node, id);
+  if (!serverNode) return null;
+  reportListenFailure(serverNode, node);
+  return serverNode.wyoming ?? null;
+}
+
+/** Attaches, or shows why not (a second program of the same kind on one server) as a node error and status. */
+function attachTo(node: Node, attach: () => () => void): () => void {
   try {
     return attach();
   } catch (err) {
     node.error(err instanceof Error ? err : new Error(String(err)));
     node.status({ fill: 'red', shape: 'ring', text: STATUS + 'taken' });
-    void server;
     return () => undefined;
   }
 }
@@ -63,16 +72,13 @@ export interface SttAttachOptions {
   wyoming: string;
   endOfCommand: EndOfCommand;
   manager: StreamManager<NodeMessageInFlow>;
+  /** The node's audio modules: requests that open before they have loaded wait for them. */
+  readiness: Readiness;
 }
 
 export function attachStt(RED: NodeAPI, node: Node, o: SttAttachOptions): () => void {
-  const serverNode = serverOf(RED, node, o.wyoming);
-  if (!serverNode?.wyoming) {
-    if (serverNode) reportListenFailure(serverNode, node);
-    return () => undefined;
-  }
-  const server = serverNode.wyoming;
-  reportListenFailure(serverNode, node);
+  const server = attachedServer(RED, node, o.wyoming);
+  if (!server) return () => undefined;
   const binding = new SttBinding<NodeMessageInFlow>({
     manager: o.manager,
     languages: REQUEST_LANGUAGES,
@@ -84,7 +90,7 @@ export function attachStt(RED: NodeAPI, node: Node, o: SttAttachOptions): () => 
     // Hidden setting `wyomingServerTesting.commandCapMs`: a short cap for tests of the `gradium` end of command.
     capMs: testingOverrides<{ commandCapMs: number }>(RED, 'wyomingServerTesting').commandCapMs,
   });
-  const detach = attachTo(server, node, () => server.attachAsr(binding, label(node, 'gradium-stt')));
+  const detach = attachTo(node, () => server.attachAsr(deferredProgram(binding, o.readiness), label(node, 'gradium-stt')));
   return () => {
     detach();
     binding.close();
@@ -99,13 +105,8 @@ export interface TtsAttachOptions {
 }
 
 export function attachTts(RED: NodeAPI, node: Node, o: TtsAttachOptions): () => void {
-  const serverNode = serverOf(RED, node, o.wyoming);
-  if (!serverNode?.wyoming) {
-    if (serverNode) reportListenFailure(serverNode, node);
-    return () => undefined;
-  }
-  const server = serverNode.wyoming;
-  reportListenFailure(serverNode, node);
+  const server = attachedServer(RED, node, o.wyoming);
+  if (!server) return () => undefined;
   const nodeVoice = (): VoiceDescription => {
     const id = o.manager.settingsFor('').voice;
     return { id, displayName: id, languages: [...REQUEST_LANGUAGES] };
@@ -126,7 +127,7 @@ export function attachTts(RED: NodeAPI, node: Node, o: TtsAttachOptions): () => 
     limits: o.testing.limits,
     timing: o.testing.timing,
   });
-  const detach = attachTo(server, node, () => server.attachTts(binding, label(node, 'gradium-tts')));
+  const detach = attachTo(node, () => server.attachTts(binding, label(node, 'gradium-tts')));
   return () => {
     closed = true;
     detach();
