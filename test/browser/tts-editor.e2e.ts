@@ -239,6 +239,25 @@ describe('gradium-tts editor in a real browser (Chromium)', function () {
         await page.locator('#node-dialog-cancel').click();
       });
 
+      it('a phone call: delivery media-stream shows the provider and moves a format no provider plays to μ-law', async () => {
+        await page.evaluate(() => {
+          const w = globalThis as unknown as EditorWindow;
+          w.RED.editor.edit(w.RED.nodes.node('tts1')!);
+        });
+        const dialectRow = page.locator('#gradium-tts-row-dialect');
+        await page.locator('#node-input-format').waitFor({ state: 'visible' });
+        await dialectRow.waitFor({ state: 'hidden' });
+        await page.locator('#node-input-format').selectOption('wav');
+        await page.locator('#node-input-delivery').selectOption('media-stream');
+        await dialectRow.waitFor({ state: 'visible' });
+        assert.equal(await page.locator('#node-input-format').inputValue(), 'ulaw');
+        assert.equal(await page.locator('#node-input-dialect').inputValue(), 'twilio');
+        await page.waitForSelector('#node-input-delivery:not(.input-error)');
+        await page.locator('#node-input-delivery').selectOption('file');
+        await dialectRow.waitFor({ state: 'hidden' });
+        await page.locator('#node-dialog-cancel').click();
+      });
+
       it('speaks when the inject is pressed: the status turns green with a translated text', async () => {
         await page.evaluate(() => {
           const w = globalThis as unknown as EditorWindow;

@@ -9,7 +9,11 @@ import { prepareAudio } from '../../src/audio';
 import { StreamManager } from '../../src/streams/stream-manager';
 import { STREAM_DEFAULTS } from '../../src/streams/stream-defaults';
 import { until } from '../helpers/speech-audio';
+import { SttHarness } from '../nodes/stt-harness';
 import { TtsRun, unloadTts } from '../nodes/tts-harness';
+import { phoneAudioOf } from './call-simulator';
+import { REPO_ROOT } from '../helpers/node-red-server';
+import * as path from 'node:path';
 
 const SID = 'MZ11111111111111111111111111111111';
 
@@ -86,6 +90,39 @@ describe('gradium-tts and gradium-stt on a phone line', function () {
         [{ event: 'clear', streamSid: 'MZb' }, 'b'],
       ],
     );
+  });
+
+  it('gradium-stt with encoding auto reads Telnyx events (as objects, and websocket in\'s "entire message" mode); a message key wins', async () => {
+    const h = await SttHarness.start(emu.url, { encoding: 'auto', sendAudio: 'always', interim: false, idleTimeout: 0 });
+    const speech = phoneAudioOf(path.join(REPO_ROOT, 'test', 'fixtures', 'voice-gate', 'thank-you.wav'));
+    const frames: Buffer[] = [];
+    for (let i = 0; i < speech.length; i += 160) frames.push(speech.subarray(i, i + 160));
+    for (let i = 0; i < 150; i++) frames.push(Buffer.alloc(160, 0xff));
+    const session = { type: 'websocket', id: 'tx-session' };
+    // "Entire message" mode: the event is the message itself.
+    h.send({ event: 'start', sequence_number: '1', stream_id: 'tx-1', start: { call_control_id: 'cc-1', media_format: { encoding: 'PCMU', sample_rate: 8000, channels: 1 } }, _session: session });
+    let seq = 1;
+    for (const f of frames) {
+      seq += seq === 20 ? 3 : 1; // two messages lost on the way
+      h.send({ payload: { event: 'media', sequence_number: String(seq), stream_id: 'tx-1', media: { track: 'inbound', payload: f.toString('base64') } }, _session: session });
+    }
+    h.send({ payload: { event: 'dtmf', stream_id: 'tx-1', dtmf: { digit: '5' } }, _session: session });
+    const [final] = await h.waitFinals(1, 'tx-1');
+    assert.deepEqual(final!._session, session);
+    assert.deepEqual(final!.call, { streamId: 'tx-1', callId: 'cc-1', customParameters: undefined });
+    await until('the digit', () => h.transcripts.some((t) => (t as { dtmf?: string }).dtmf === '5'));
+    const digit = h.transcripts.find((t) => (t as { dtmf?: string }).dtmf === '5')!;
+    assert.equal(digit.payload, '5');
+    assert.equal(digit.topic, 'tx-1');
+    assert.ok(!('transcript' in digit));
+    h.send({ payload: JSON.stringify({ event: 'stop', sequence_number: String(seq + 1), stream_id: 'tx-1' }), _session: session });
+    await until('the end', () => h.disconnected.some((d) => d.payload.reason === 'stop'));
+    const ended = h.disconnected.find((d) => d.payload.reason === 'stop')!;
+    assert.equal((ended.payload as { lostChunks?: number }).lostChunks, 2);
+    // A message key names the stream instead of the stream id; plain audio still works beside calls.
+    h.send({ topic: 'desk', payload: { event: 'start', stream_id: 'tx-2', start: {} } });
+    await until('the keyed stream', () => h.connected.some((c) => c.topic === 'desk'));
+    assert.deepEqual(h.errors, []);
   });
 
   it('action start with a G.711 format opens a ulaw_8000 session that gets the caller\'s bytes unchanged', async () => {
