@@ -6,10 +6,10 @@
  * 16 kHz streams, 20 ms and 80 ms chunks, the emulator on loopback in its own process; then the audio path
  * alone. Writes bench/results/latest.{md,svg,json}.
  *
- * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,wyoming,phone
+ * Options: --only node:100:80,floornode:100,drop:100,floor:100,audio,gate,tts,wyoming,phone,ffmpeg
  *                                               run only these scenarios (results go to bench/results/partial.*;
- *                                               gate, tts, phone always to bench/results/gate-latest.*, tts-latest.*,
- *                                               phone-latest.*)
+ *                                               gate, tts, phone, ffmpeg always to bench/results/gate-latest.*,
+ *                                               tts-latest.*, phone-latest.*, ffmpeg-latest.*)
  *          --rounds R                           repeat the own-cost runs R times, interleaved (default 2)
  *          --prof [--prof-interval µs]          CPU profiles of the Node-RED runs' measurement windows in
  *                                               $TMPDIR/gradium-bench-prof (sampled every 100 µs by default);
@@ -254,6 +254,14 @@ async function main() {
     }
     // Text-to-speech (its own emulator process and report: bench/tts-bench.js, results/tts-latest.*).
     if (!only || only.includes('tts')) await require('./tts-bench').runTtsBench({ quick });
+    // ffmpeg decoding against PCM (bench/ffmpeg-bench.js, results/ffmpeg-latest.*); needs ffmpeg on the PATH.
+    if (!only || only.includes('ffmpeg')) {
+      if (require('node:child_process').spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0) {
+        await require('./ffmpeg-bench').runFfmpegBench({ quick });
+      } else {
+        console.log('ffmpeg: not installed, the ffmpeg scenario is skipped');
+      }
+    }
     // Home Assistant Assist: the Wyoming server (bench/wyoming-bench.js, results/wyoming-latest.*).
     if (!only || only.includes('wyoming')) await require('./wyoming-bench').runWyomingBench({ quick });
     // Phone calls: media-stream events in and out (bench/phone-bench.js, results/phone-latest.*).

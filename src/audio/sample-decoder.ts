@@ -6,7 +6,7 @@ import { ALAW_TO_LINEAR, MULAW_TO_LINEAR } from './g711';
 import type { WavSampleFormat } from './wav-header';
 
 /** Every encoding a sample can arrive in (raw PCM formats plus G.711). */
-export type SourceSampleFormat = WavSampleFormat;
+export type SourceSampleFormat = WavSampleFormat | 's16be';
 
 export function bytesPerSample(format: SourceSampleFormat): number {
   switch (format) {
@@ -15,6 +15,7 @@ export function bytesPerSample(format: SourceSampleFormat): number {
     case 'alaw':
       return 1;
     case 's16le':
+    case 's16be':
       return 2;
     case 's24le':
       return 3;
@@ -52,6 +53,9 @@ export function decodeToMono(
       case 's16le':
         for (let i = outAt; i < end; i++, p += 2) out[i] = view.getInt16(p, true);
         return;
+      case 's16be':
+        for (let i = outAt; i < end; i++, p += 2) out[i] = view.getInt16(p, false);
+        return;
       case 's24le':
         for (let i = outAt; i < end; i++, p += 3) out[i] = view.getInt16(p + 1, true);
         return;
@@ -79,6 +83,13 @@ export function decodeToMono(
       for (let i = outAt; i < end; i++, p += stride) {
         let sum = 0;
         for (let c = 0, q = p; c < channels; c++, q += 2) sum += view.getInt16(q, true);
+        out[i] = Math.round(sum * inv);
+      }
+      return;
+    case 's16be':
+      for (let i = outAt; i < end; i++, p += stride) {
+        let sum = 0;
+        for (let c = 0, q = p; c < channels; c++, q += 2) sum += view.getInt16(q, false);
         out[i] = Math.round(sum * inv);
       }
       return;

@@ -7,12 +7,16 @@ import { CodedError } from '../common/error-codes';
 
 export type { InputFormat };
 
-/** How raw payload bytes are read: `auto` recognises WAV and Ogg by their first bytes, else raw PCM. */
-export const ENCODINGS = ['auto', 'pcm', 'wav', 'opus', 'ulaw', 'alaw'] as const;
+/**
+ * How raw payload bytes are read: `auto` recognises WAV and Ogg Opus by their first bytes, and the containers
+ * only ffmpeg reads (MP3, MP4/M4A/AAC, FLAC, WebM/Matroska, Ogg Vorbis: container-sniff.ts); else raw PCM.
+ * `ffmpeg` sends whatever comes through an installed ffmpeg.
+ */
+export const ENCODINGS = ['auto', 'pcm', 'wav', 'opus', 'ulaw', 'alaw', 'ffmpeg'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 
-/** Little-endian sample layouts of raw PCM. */
-export const SAMPLE_FORMATS = ['s16le', 's24le', 's32le', 'f32le', 'u8'] as const;
+/** Sample layouts of raw PCM: little-endian, and big-endian 16-bit (node-red-contrib-mic, Asterisk slin). */
+export const SAMPLE_FORMATS = ['s16le', 's24le', 's32le', 'f32le', 'u8', 's16be'] as const;
 export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 
 /** How the bytes of a payload are to be read. `auto` sniffs WAV (RIFF) and Ogg by magic bytes. */

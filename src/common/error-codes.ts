@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   BAD_TEXT: 'the text to speak is empty or not a string',
   STREAM_CAP: 'a new stream was refused because the node already runs its maximum number of streams',
   NO_STREAM: 'an action named a stream that is not open',
+  NO_DECODER: 'the audio needs ffmpeg (MP3, M4A/AAC, FLAC, WebM, Ogg Vorbis, a URL source) and ffmpeg was not found at ffmpegPath',
   QUEUE_FULL: 'a text to speak was refused because its key already has the most utterances waiting',
   // Wyoming (Home Assistant Assist), src/wyoming
   BAD_EVENT: 'a Wyoming client sent an event that breaks the protocol or its limits (header, lengths, data block, fields)',

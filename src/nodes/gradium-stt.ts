@@ -19,12 +19,14 @@ import { asError, configNodeOf, outputMessage, refuseAllInput, testingOverrides 
 import { formatOf, InputError, isNoAudio, isPlainObject, muteMsOf, propsFromConfig } from './stt-input';
 import { SttMediaStream } from './stt-media-stream';
 import { SttStatus } from './stt-status';
+import { ffmpegOptionsOf, sourceOf } from './stt-sources';
+import { maskSecrets } from '../sources/source-url';
 import { attachStt } from './wyoming-attach';
 
 type SttDef = NodeDef & GradiumSttProps;
 
 /** Properties of the input message that are instructions to this node, not data to carry along. */
-const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic']);
+const CONTROL_PROPS = new Set(['payload', 'format', 'action', 'settings', 'reset', 'muteMs', '_msgid', 'topic', 'source']);
 const ACTIONS = ['start', 'flush', 'stop', 'mute', 'unmute'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -50,8 +52,10 @@ export = function register(RED: NodeAPI): void {
     const status = new SttStatus(node, RED._.bind(RED));
 
     let props: SttValues;
+    let ffmpeg: ReturnType<typeof ffmpegOptionsOf>;
     try {
       props = propsFromConfig(def);
+      ffmpeg = ffmpegOptionsOf(props);
     } catch (err) {
       status.fatal('config');
       const message = `gradium-stt is misconfigured: ${(err as Error).message}`;
@@ -72,6 +76,7 @@ export = function register(RED: NodeAPI): void {
       maxStreams: props.maxStreams,
       connection: () => config.connection(),
       // Each key's gate follows its sendAudio setting: the manager's own (warnings go to node.warn below).
+      ffmpeg: { ffmpegPath: ffmpeg.ffmpegPath, maxDecoders: ffmpeg.maxDecoders },
       ...testingOverrides<StreamManagerOptions>(RED, 'gradiumSttTesting'),
     });
     status.attach(manager);
@@ -102,7 +107,11 @@ export = function register(RED: NodeAPI): void {
       const reported = new CodedError(err.code, `stream "${key}": ${err.message}`);
       node.error(reported, outMessage(key, ctx, { payload: err.message }));
     });
-    manager.on('warning', (_key, message) => node.warn(message));
+    manager.on('warning', (_key, message) => node.warn(maskSecrets(message)));
+    manager.on('inputFailed', (key, err, ctx) => {
+      const message = maskSecrets(err.message);
+      node.error(new CodedError(err.code, message), outMessage(key, ctx, { payload: message }));
+    });
 
     // Home Assistant Assist: the wyoming-server named in `wyoming` serves this node's streams (wyoming-attach.ts).
     let closing = false;
@@ -157,8 +166,10 @@ export = function register(RED: NodeAPI): void {
         // With an action, a payload that cannot be audio is ignored: an Inject node's timestamp, or the figures
         // gradium-tts sends in msg.payload with its mute/unmute (a plain object is never audio).
         const hasAudio = !isNoAudio(m.payload) && !(action !== undefined && isPlainObject(m.payload));
+        const source = sourceOf(m, action, ffmpeg.schemes);
         // start and unmute come before the message's audio, the other actions after it.
-        if (action === 'start') manager.start(key, msg);
+        if (source) manager.startSource(key, source, msg);
+        else if (action === 'start') manager.start(key, msg);
         if (action === 'unmute') manager.unmute(named);
         if (hasAudio) {
           manager.pushAudio(key, m.payload, m.format, msg);

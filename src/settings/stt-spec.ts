@@ -10,6 +10,7 @@ import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/format-
 import { DELAYS_IN_FRAMES, LANGUAGES } from '../gradium/protocol';
 import { GATE_SPEC, GATE_SPEC_WHEN_MISSING } from '../voice-gate/gate-settings';
 import type { SettingsSpec, ValuesOf } from './spec';
+import { DEFAULT_SCHEMES } from '../sources/source-url';
 import { WYOMING_STT_SPEC } from './wyoming-spec';
 
 export const TURN_MODES = ['vad', 'manual'] as const;
@@ -63,6 +64,12 @@ export const STT_SPEC = {
   bufferSeconds: { type: 'number', default: 10, min: 0, max: 120, unit: 's', live: true, alias: 'buffer_seconds' },
   // The voice gate (sendAudio, gateAggressiveness, gatePreRoll, gateHangover): declared beside the gate itself.
   ...GATE_SPEC,
+  // ---- ffmpeg: containers Gradium does not take, and URL sources (msg.source) ----
+  ffmpegPath: { type: 'text', default: 'ffmpeg', required: true, maxLength: 500 },
+  maxDecoders: { type: 'number', default: 8, min: 1, max: 1000, integer: true, unit: 'streams' },
+  /** The URL schemes msg.source may use, comma-separated (checked against KNOWN_SCHEMES by the node). */
+  sourceSchemes: { type: 'text', default: DEFAULT_SCHEMES, maxLength: 100 },
+  // ---- end of ffmpeg ----
   // Home Assistant Assist (wyoming, wyomingEndOfCommand): declared with the wyoming-server node.
   ...WYOMING_STT_SPEC,
 } as const satisfies SettingsSpec;

@@ -12,7 +12,9 @@ export type DisconnectReason =
   | 'reset'
   | 'error'
   | 'closed'
-  | 'redeploy';
+  | 'redeploy'
+  /** A URL source (msg.source) dropped; it is read again in retryInMs. */
+  | 'source';
 
 /** What ended a turn (transcript output, `transcript.endOfTurn`). */
 export type EndOfTurn = 'vad' | 'flush' | 'stop' | 'idle' | 'rotation' | 'settings' | 'mute' | 'gate';
@@ -60,6 +62,8 @@ export interface DisconnectedPayload {
   /** Audio dropped in this stream because a buffer bound was hit (cumulative). */
   droppedAudioMs: number;
   latency: LatencySummary;
+  /** With reason "source": the URL read, its credentials masked. */
+  source?: string;
 }
 
 export interface Word {

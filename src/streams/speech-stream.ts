@@ -69,6 +69,11 @@ export interface StreamOptions {
   maxBufferedBytes?: number;
   /** The input side's last partial frame, taken when the stream ends (stop, idle, redeploy). */
   drainInput?: (reason: DisconnectReason) => AudioFrame[];
+  /**
+   * Input still on its way when the stream is to end (ffmpeg decoding the last of a voice note): the end waits
+   * for it, so its last samples reach the final. Undefined when nothing is pending.
+   */
+  settleInput?: (reason: DisconnectReason) => Promise<void> | undefined;
   /** What mute and the voice gate kept back since the key's last report (for the disconnected payload). */
   takeKeptBack?: () => KeptBack;
   clock?: Clock;
@@ -126,6 +131,8 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
   private readonly idle: IdleTimer;
   private readonly rotation: RotationPolicy;
   private ending: { endOfTurn: EndOfTurn; reason: DisconnectReason } | null = null;
+  /** Waiting for settleInput before the end begins. */
+  private settling = false;
   private droppedWarned = false;
   private readonly clock: Clock;
 
@@ -193,7 +200,17 @@ export class SpeechStream extends TypedEmitter<StreamEvents> {
 
   /** End the stream: last audio, final, end_of_stream, close. */
   stop(endOfTurn: EndOfTurn = 'stop', reason: DisconnectReason = 'stop'): void {
-    if (this.ending || this.machine.is(StreamState.ENDED)) return;
+    if (this.ending || this.settling || this.machine.is(StreamState.ENDED)) return;
+    const pending = this.options.settleInput?.(reason);
+    if (pending) {
+      this.settling = true;
+      this.idle.stop();
+      void pending.then(() => {
+        this.settling = false;
+        this.stop(endOfTurn, reason);
+      });
+      return;
+    }
     const rest = this.options.drainInput?.(reason) ?? [];
     if (rest.length > 0) this.pushFrames(rest);
     this.ending = { endOfTurn, reason };

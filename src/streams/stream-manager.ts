@@ -24,6 +24,8 @@ import { SpeechStream, StreamState, type Connection } from './speech-stream';
 import { StreamChannel, type ChannelHost } from './stream-channel';
 import { STREAM_DEFAULTS } from './stream-defaults';
 import type { TransportFactory } from './transport';
+import { DECODED_FORMAT, DecoderSlots, FfmpegInput, type FfmpegOptions, type FfmpegSink } from './ffmpeg-input';
+import type { SourceUrl } from '../sources/source-url';
 
 export class StreamLimitError extends CodedError {
   override readonly name = 'StreamLimitError';
@@ -61,6 +63,8 @@ export interface StreamManagerOptions {
   transport?: TransportFactory;
   /** Jitter source of the reconnect backoff (default Math.random). */
   random?: () => number;
+  /** ffmpeg for containers and URL sources (default: `ffmpeg` on the PATH, 8 processes). */
+  ffmpeg?: FfmpegOptions;
 }
 
 /** Events carry the stream key and the latest context given with that key's input (the node's msg). */
@@ -71,6 +75,8 @@ export type ManagerEvents<C> = {
   /** A failure that is not retried; reported once per block, not once per stream or chunk. */
   failed: (key: string, err: GradiumError, context: C | undefined) => void;
   warning: (key: string, message: string) => void;
+  /** The key's input failed (ffmpeg could not decode it, or is missing): the key's error, not Gradium's. */
+  inputFailed: (key: string, err: CodedError, context: C | undefined) => void;
   /** Something changed that the status shows. */
   changed: () => void;
 };
@@ -99,6 +105,8 @@ export const CHANNEL_QUIET_MS = 10_000;
 interface Entry<C> {
   channel: StreamChannel<C>;
   quiet: IdleTimer;
+  /** The key's ffmpeg input, made when the key first needs one. */
+  ffmpeg?: FfmpegInput;
   /** The stream's own audio format when it differs from the node's (a phone call's, from its start event). */
   format?: AudioFormat;
 }
@@ -119,6 +127,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
   private closing = false;
   private droppedWhileClosingMs = 0;
+  private readonly decoderSlots: DecoderSlots;
 
   constructor(private readonly options: StreamManagerOptions) {
     super();
@@ -130,6 +139,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     });
     this.makeFilter = options.outboundFilter ?? sendAudioFilters((key, message) => this.emit('warning', key, message));
     this.mutes = new MuteBook(this.clock, (key) => this.applyMute(key));
+    this.decoderSlots = new DecoderSlots(options.ffmpeg?.maxDecoders ?? 8);
     this.host = {
       openStream: (channel, frames) => this.openStream(channel, frames),
       streamEnded: (channel) => this.onStreamEnded(channel),
@@ -195,6 +205,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     const entry = existing ?? this.createChannel(key);
     let frames: AudioFrame[];
     try {
+      if (!this.closing && this.offerToFfmpeg(entry, payload, formatOverride, context)) return true;
       frames = entry.channel.pipeline.push(payload, formatOverride);
     } catch (err) {
       if (!existing) this.dropChannel(entry);
@@ -237,20 +248,48 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     }
   }
 
-  /** End one key's stream (last final, close), or every stream (key undefined); missing streams as flush(). */
+  /**
+   * End one key's stream (last final, close), or every stream (key undefined); missing streams as flush().
+   * ffmpeg's last samples first: the last word of a voice note is never lost.
+   */
   stop(key: string | undefined, context: C | undefined): void {
-    for (const { channel } of this.streamsNamed(key, 'stop')) {
-      channel.context = context ?? channel.context;
-      this.flushInput(channel);
-      channel.stream?.stop('stop', 'stop');
+    for (const entry of this.streamsNamed(key, 'stop')) {
+      entry.channel.context = context ?? entry.channel.context;
+      const settling = entry.ffmpeg?.settle(true);
+      if (settling) void settling.then(() => this.stopNow(entry));
+      else this.stopNow(entry);
     }
+  }
+
+  private stopNow(entry: Entry<C>): void {
+    this.flushInput(entry.channel);
+    entry.channel.stream?.stop('stop', 'stop');
+  }
+
+  /** action start with msg.source: the node reads the URL through ffmpeg under this key until stop. */
+  startSource(key: string, url: SourceUrl, context: C | undefined): void {
+    const existing = this.channels.get(key);
+    if (!existing?.channel.stream && this.admission.isBlocked()) throw this.admission.blockedBy!;
+    const entry = existing ?? this.createChannel(key, this.expectedRate());
+    entry.channel.context = context ?? entry.channel.context;
+    this.ffmpegOf(entry).startSource(url);
+    entry.quiet.touch();
+    entry.channel.open();
+  }
+
+  /** The pids of the ffmpeg processes running for this node's keys. */
+  ffmpegPids(): number[] {
+    return [...this.channels.values()].flatMap((e) => e.ffmpeg?.pids ?? []);
   }
 
   /** Drop one key's streams, or every key's when key is undefined: no transcript, sockets closed. */
   reset(key?: string): number {
     const entries = key === undefined ? [...this.channels.values()] : [this.channels.get(key)].filter(isEntry);
     let n = 0;
-    for (const { channel } of entries) n += channel.reset();
+    for (const entry of entries) {
+      void entry.ffmpeg?.kill();
+      n += entry.channel.reset();
+    }
     return n;
   }
 
@@ -307,7 +346,9 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       for (const s of streams) s.abort('redeploy');
       await this.race(Promise.all(ended), 1000);
     }
-    for (const entry of [...this.channels.values()]) this.dropChannel(entry);
+    // dropChannel kills every ffmpeg process still running; the close is over once they are gone.
+    const gone = [...this.channels.values()].map((entry) => this.dropChannel(entry));
+    await this.race(Promise.all(gone), 2000);
   }
 
   // ------------------------------------------------------------------ channels and their streams
@@ -328,20 +369,23 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   private maybeDrop(entry: Entry<C>): void {
     const { channel } = entry;
-    if (this.channels.get(channel.key) !== entry || channel.streams.length > 0) return;
+    if (this.channels.get(channel.key) !== entry || channel.streams.length > 0 || entry.ffmpeg?.busy) return;
     const quietFor = this.clock.now() - channel.lastInputAt;
     if (quietFor >= quietMs(this.settingsFor(channel.key)) - 1) this.dropChannel(entry);
   }
 
-  private dropChannel(entry: Entry<C>): void {
+  /** Resolves once the key's ffmpeg processes are gone. */
+  private dropChannel(entry: Entry<C>): Promise<void> {
     const { channel } = entry;
     if (this.channels.get(channel.key) === entry) this.channels.delete(channel.key);
     entry.quiet.stop();
+    const gone = entry.ffmpeg?.kill() ?? Promise.resolve();
     // Closed first: what its gate still held counts as kept back.
     channel.close();
     this.retired.passedMs += channel.passedMs;
     this.retired.mutedMs += channel.mutedMs;
     this.retired.gatedMs += channel.gatedMs;
+    return gone;
   }
 
   private openStream(channel: StreamChannel<C>, frames: AudioFrame[]): SpeechStream | null {
@@ -367,6 +411,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       stallTimeoutMs: this.options.stallTimeoutMs,
       maxBufferedBytes: this.options.maxBufferedBytes,
       drainInput: (reason) => channel.drainForEnd(reason),
+      settleInput: (reason) => {
+        const ffmpeg = this.channels.get(key)?.ffmpeg;
+        // An idle end while the key's container input still flows (speech paused) leaves its decoder running.
+        if (!ffmpeg || (reason === 'idle' && !ffmpeg.inputQuietFor(this.settingsFor(key).idleTimeout))) return undefined;
+        return ffmpeg.settle();
+      },
       takeKeptBack: () => channel.takeKeptBack(),
       clock: this.clock,
       transport: this.options.transport,
@@ -427,12 +477,103 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
 
   /** The channels an action acts on: the named key's (which must have a stream), or every one with a stream. */
   private streamsNamed(key: string | undefined, action: string): Entry<C>[] {
-    if (key === undefined) return [...this.channels.values()].filter((e) => e.channel.streams.length > 0);
+    if (key === undefined) return [...this.channels.values()].filter((e) => e.channel.streams.length > 0 || e.ffmpeg?.busy);
     const entry = this.channels.get(key);
-    if (!entry || entry.channel.streams.length === 0) {
+    if (!entry || (entry.channel.streams.length === 0 && !entry.ffmpeg?.busy)) {
       throw new NoStreamError(`action "${action}": no stream "${key}" is open (send audio or action "start" first).`);
     }
     return [entry];
+  }
+
+  // ------------------------------------------------------------------ ffmpeg input (containers, URL sources)
+
+  private ffmpegOf(entry: Entry<C>): FfmpegInput {
+    if (!entry.ffmpeg) {
+      const key = entry.channel.key;
+      const sink: FfmpegSink = {
+        pcm: (samples) => this.onDecoded(entry, samples),
+        failed: (err) => this.onInputFailed(entry, err),
+        sourceDropped: (drop, shown) => this.onSourceDropped(entry, drop.message, drop.retryInMs, shown),
+        sourceEnded: () => {
+          if (entry.channel.streams.length > 0) this.stop(key, undefined);
+        },
+        warning: (message) => this.emit('warning', key, message),
+      };
+      entry.ffmpeg = new FfmpegInput(
+        key,
+        this.options.ffmpeg ?? { ffmpegPath: 'ffmpeg', maxDecoders: 8 },
+        this.decoderSlots,
+        sink,
+        this.clock,
+        () => this.settingsFor(key).idleTimeout,
+      );
+    }
+    return entry.ffmpeg;
+  }
+
+  private offerToFfmpeg(entry: Entry<C>, payload: unknown, formatOverride: unknown, context: C | undefined): boolean {
+    const fresh = entry.channel.pipeline.inputFormat === undefined;
+    // A stream with its own format (a phone call's G.711) reads it; others the node's.
+    const format = entry.format ?? this.options.format;
+    if (!entry.ffmpeg && !fresh && format.encoding !== 'ffmpeg') return false;
+    if (format.encoding !== 'auto' && format.encoding !== 'ffmpeg' && !entry.ffmpeg && formatOverride === undefined) return false;
+    if (!this.ffmpegOf(entry).offer(payload, formatOverride, format, fresh)) return false;
+    entry.channel.context = context ?? entry.channel.context;
+    entry.quiet.touch();
+    return true;
+  }
+
+  /** Decoded samples of the key: into its pipeline, then like any audio. */
+  private onDecoded(entry: Entry<C>, samples: Buffer): void {
+    if (this.channels.get(entry.channel.key) !== entry) return;
+    const { channel } = entry;
+    // Closing: the last samples of input taken before still reach its stream; nothing opens a new one.
+    if (this.closing && !channel.stream) return;
+    try {
+      const frames = channel.pipeline.push(samples, DECODED_FORMAT);
+      entry.quiet.touch();
+      channel.accept(frames, this.clock.now());
+    } catch (err) {
+      void entry.ffmpeg?.kill();
+      this.emit('inputFailed', channel.key, err instanceof CodedError ? err : new CodedError('BAD_AUDIO', String(err)), channel.context);
+    }
+  }
+
+  /** ffmpeg gave up: the key's error; what was decoded before still reaches its final. */
+  private onInputFailed(entry: Entry<C>, err: CodedError): void {
+    const { channel } = entry;
+    this.emit('inputFailed', channel.key, err, channel.context);
+    if (channel.stream) {
+      this.flushInput(channel);
+      channel.stream.stop('stop', 'error');
+    }
+    this.emit('changed');
+  }
+
+  private onSourceDropped(entry: Entry<C>, message: string, retryInMs: number, shown: string): void {
+    const { channel } = entry;
+    const session = channel.streams.length;
+    this.emit(
+      'disconnected',
+      channel.key,
+      {
+        session,
+        reason: 'source',
+        code: null,
+        message: `source ${shown} dropped: ${message}`,
+        willReconnect: true,
+        retryInMs,
+        audioSeconds: 0,
+        sentSeconds: 0,
+        mutedSeconds: 0,
+        gatedSeconds: 0,
+        droppedAudioMs: 0,
+        latency: { count: 0, p50Ms: null, p99Ms: null },
+        source: shown,
+      },
+      channel.context,
+    );
+    entry.quiet.touch();
   }
 
   private dropWhileClosing(key: string, frames: AudioFrame[]): void {

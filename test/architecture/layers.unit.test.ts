@@ -20,6 +20,7 @@ function rankOf(file: string): number {
     // Phone media-stream events: above the audio layer (base64, G.711), below tts and settings, which use its dialects.
     telephony: 2.7,
     'voice-gate': 3,
+    sources: 3,
     tts: 3,
     streams: 5,
     emulator: 5,

@@ -14,6 +14,7 @@ import type { MqttClient } from 'mqtt';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { exampleFiles, REPO_ROOT, type FlowNode } from './editor-files';
 import { startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
+import { encodeAll, hasFfmpeg, tempDir } from '../helpers/ffmpeg';
 
 const SAMPLE_WAV = path.join(REPO_ROOT, 'samples', 'hello.wav');
 const SCRIPT = fs
@@ -350,5 +351,37 @@ describe('examples run in a real Node-RED', function () {
     const empty = await fetch(`${nodeRed.url}/gradium/say`);
     assert.equal(empty.status, 400);
     assert.match(await empty.text(), /msg\.payload/);
+  });
+
+  it('13: a voice note POSTed to /transcribe (MP3, decoded by ffmpeg) comes back as one JSON transcript; a corrupt one as a 422 with its code', async function () {
+    assert.ok(nodeRed);
+    if (!hasFfmpeg()) {
+      if (process.env.CI === 'true') throw new Error('ffmpeg is not installed, and CI must run the ffmpeg tests');
+      this.skip();
+    }
+    const dir = tempDir('gradium-ex13-');
+    try {
+      const mp3 = fs.readFileSync(encodeAll(SAMPLE_WAV, dir, { 'note.mp3': ['-t', '2.4'] })[0]!.file);
+      const res = await fetch(`${nodeRed.url}/transcribe`, { method: 'POST', body: mp3, headers: { 'content-type': 'audio/mpeg' } });
+      assert.equal(res.status, 200, await res.clone().text());
+      const answer = (await res.json()) as { transcript: string; reason: string; audioSeconds: number };
+      assert.equal(answer.reason, 'stop');
+      const words = answer.transcript.split(' ').filter(Boolean);
+      assert.ok(words.length >= 2, `transcript: ${answer.transcript}`);
+      const known = SCRIPT.join(' ').replace(/[.,]/g, '').toLowerCase();
+      for (const w of words) assert.ok(known.includes(w.replace(/[.,]/g, '').toLowerCase()), `${w} is a word of the script`);
+
+      const bad = await fetch(`${nodeRed.url}/transcribe`, {
+        method: 'POST',
+        body: Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(4000, 0x5a)]),
+        headers: { 'content-type': 'audio/webm' },
+      });
+      assert.equal(bad.status, 422);
+      const error = (await bad.json()) as { error: string; message: string };
+      assert.equal(error.error, 'BAD_AUDIO');
+      assert.match(error.message, /ffmpeg could not decode WebM/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
