@@ -27,6 +27,7 @@ Faults:
   --session-cap-seconds S       end sessions past S seconds of audio (default 300)
   --stop-reading                stop reading sockets after setup
   --connect-delay-ms MS         delay ready (speech-to-text and text-to-speech)
+  --end-of-stream-delay-ms MS   delay the answer to end_of_stream (and the close)
 Text-to-speech (/api/speech/tts):
   --voice ID:NAME[:LANGUAGE]    a custom voice of the account, listed and accepted (repeatable)
   --tts-first-audio-delay-ms MS delay the first audio of every request
@@ -56,6 +57,7 @@ function main(): void {
         'session-cap-seconds': { type: 'string' },
         'stop-reading': { type: 'boolean' },
         'connect-delay-ms': { type: 'string' },
+        'end-of-stream-delay-ms': { type: 'string' },
         voice: { type: 'string', multiple: true },
         'tts-first-audio-delay-ms': { type: 'string' },
         'tts-chunk-interval-ms': { type: 'string' },
@@ -88,6 +90,7 @@ function main(): void {
   faults.lateTextAfterFlushMs = number('late-text-after-flush-ms', values['late-text-after-flush-ms']);
   faults.sessionCapSeconds = number('session-cap-seconds', values['session-cap-seconds']);
   faults.connectDelayMs = number('connect-delay-ms', values['connect-delay-ms']);
+  faults.endOfStreamDelayMs = number('end-of-stream-delay-ms', values['end-of-stream-delay-ms']);
   /** `N[:CODE[:MESSAGE]]`; any code is taken (the emulator closes with 1011 where a close frame cannot carry it). */
   const errorAfter = (flag: 'error-after-frames' | 'tts-error-after-chunks'): { after: number; code: number; message: string } | undefined => {
     const spec = values[flag];

@@ -77,6 +77,7 @@ export class ProtocolSession extends SocketSession<Phase, ClientMessage, ServerM
   /** Messages held while `ready` is delayed or a `flushed` is pending; processed in order afterwards. */
   private readonly backlog: { msg: ClientMessage; index: number }[] = [];
   private flushPending = false;
+  private endPending = false;
   private heldWord: ScheduledWord | undefined;
   /** Samples of earlier streams on this socket (close_ws_on_eos: false). */
   private samplesBefore = 0;
@@ -123,7 +124,7 @@ export class ProtocolSession extends SocketSession<Phase, ClientMessage, ServerM
   }
 
   private isHolding(): boolean {
-    return this.phase === 'starting' || this.flushPending;
+    return this.phase === 'starting' || this.flushPending || this.endPending;
   }
 
   private dispatch(msg: ClientMessage, index: number): void {
@@ -142,7 +143,7 @@ export class ProtocolSession extends SocketSession<Phase, ClientMessage, ServerM
         this.handleFlush(stream, msg);
         return;
       case 'end_of_stream':
-        this.handleEndOfStream(stream);
+        this.delayEndOfStream(stream);
         return;
       case 'setup':
         this.fail(1008, 'Setup already received for this session'); // UNCONFIRMED
@@ -316,6 +317,20 @@ export class ProtocolSession extends SocketSession<Phase, ClientMessage, ServerM
     if (!word) return;
     this.heldWord = undefined;
     this.sendWord(stream, word);
+  }
+
+  private delayEndOfStream(stream: Stream): void {
+    const delay = this.faults.endOfStreamDelayMs ?? 0;
+    if (delay <= 0) {
+      this.handleEndOfStream(stream);
+      return;
+    }
+    this.endPending = true;
+    this.later(delay, () => {
+      this.endPending = false;
+      this.handleEndOfStream(stream);
+      this.drainBacklog();
+    });
   }
 
   private handleEndOfStream(stream: Stream): void {

@@ -49,6 +49,11 @@ export interface EmulatorFaults {
   errorAfterFrames?: { frames: number; code: number; message: string };
   /** Delay before answering `flushed`; the session processes nothing else meanwhile. */
   flushDelayMs?: number;
+  /**
+   * Delay before answering `end_of_stream` (its last words, end_of_stream, the close): a session that is slow to
+   * end after its last final. The session processes nothing else meanwhile.
+   */
+  endOfStreamDelayMs?: number;
   /** Hold back the last pending word at a flush and send it this many ms after `flushed`. */
   lateTextAfterFlushMs?: number;
   /** Never answer a flush (the words are still sent). */

@@ -67,13 +67,24 @@ export interface StreamManagerOptions {
   ffmpeg?: FfmpegOptions;
 }
 
-/** Events carry the stream key and the latest context given with that key's input (the node's msg). */
+/**
+ * One stream of a key, from the input that opened it to its end, numbered by its manager (never reused). A key
+ * may have two at once, the live one and one still ending; whoever serves one request after another on the same
+ * key (a Wyoming connection) tells them apart by this number.
+ */
+export type StreamId = number;
+
+/**
+ * Events carry the stream key, the latest context given with that key's input (the node's msg) and the stream
+ * they come from.
+ */
 export type ManagerEvents<C> = {
-  connected: (key: string, p: ConnectedPayload, context: C | undefined) => void;
-  disconnected: (key: string, p: DisconnectedPayload, context: C | undefined) => void;
-  transcript: (key: string, t: Transcript, context: C | undefined) => void;
+  connected: (key: string, p: ConnectedPayload, context: C | undefined, stream: StreamId) => void;
+  /** `stream` null: a report of the key's input (a URL source dropped), not of one of its streams. */
+  disconnected: (key: string, p: DisconnectedPayload, context: C | undefined, stream: StreamId | null) => void;
+  transcript: (key: string, t: Transcript, context: C | undefined, stream: StreamId) => void;
   /** A failure that is not retried; reported once per block, not once per stream or chunk. */
-  failed: (key: string, err: GradiumError, context: C | undefined) => void;
+  failed: (key: string, err: GradiumError, context: C | undefined, stream: StreamId) => void;
   warning: (key: string, message: string) => void;
   /** The key's input failed (ffmpeg could not decode it, or is missing): the key's error, not Gradium's. */
   inputFailed: (key: string, err: CodedError, context: C | undefined) => void;
@@ -127,6 +138,8 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
   private readonly retired = { passedMs: 0, mutedMs: 0, gatedMs: 0 };
   private closing = false;
   private droppedWhileClosingMs = 0;
+  private readonly streamIds = new WeakMap<SpeechStream, StreamId>();
+  private lastStreamId: StreamId = 0;
   private readonly decoderSlots: DecoderSlots;
 
   constructor(private readonly options: StreamManagerOptions) {
@@ -190,6 +203,12 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       nodeMuted: this.mutes.nodeMuted,
       sentShare,
     };
+  }
+
+  /** The key's streams alive now: the live one and those still ending (draining their last final). */
+  streamsOf(key: string): StreamId[] {
+    const streams = this.channels.get(key)?.channel.streams ?? [];
+    return streams.map((s) => this.streamIds.get(s)).filter((id): id is StreamId => id !== undefined);
   }
 
   isMuted(key: string): boolean {
@@ -422,18 +441,20 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
       transport: this.options.transport,
       random: this.options.random,
     });
+    const id = ++this.lastStreamId;
+    this.streamIds.set(stream, id);
     stream.on('connected', (p) => {
       this.admission.succeeded();
-      this.emit('connected', key, p, channel.context);
+      this.emit('connected', key, p, channel.context, id);
       this.emit('changed');
     });
-    stream.on('disconnected', (p) => this.emit('disconnected', key, p, channel.context));
+    stream.on('disconnected', (p) => this.emit('disconnected', key, p, channel.context, id));
     stream.on('transcript', (t) => {
       if (t.text) this.lastHeard = t.text;
-      this.emit('transcript', key, t, channel.context);
+      this.emit('transcript', key, t, channel.context, id);
       if (t.text) this.emit('changed');
     });
-    stream.on('failed', (err) => this.onFailed(key, err, channel.context));
+    stream.on('failed', (err) => this.onFailed(key, err, channel.context, id));
     stream.on('warning', (m) => this.emit('warning', key, m));
     stream.on('state', () => this.emit('changed'));
     this.emit('changed');
@@ -446,14 +467,14 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
     this.emit('changed');
   }
 
-  private onFailed(key: string, err: GradiumError, context: C | undefined): void {
+  private onFailed(key: string, err: GradiumError, context: C | undefined, stream: StreamId): void {
     const news = this.admission.refused(err);
     // Every stream would hit the same wall: end them instead of letting each fail on its own.
     if (err.category !== 'transient') {
       for (const { channel } of this.channels.values()) if (channel.key !== key) for (const s of channel.streams) s.abort('error');
     }
     if (!news) return;
-    this.emit('failed', key, err, context);
+    this.emit('failed', key, err, context, stream);
     this.emit('changed');
   }
 
@@ -572,6 +593,7 @@ export class StreamManager<C = unknown> extends TypedEmitter<ManagerEvents<C>> {
         source: shown,
       },
       channel.context,
+      null,
     );
     entry.quiet.touch();
   }

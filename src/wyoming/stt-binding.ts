@@ -12,6 +12,10 @@
  * (flush, last final) and its finals, joined, are the transcript. `gradium`: the first final of Gradium's turn
  * detection answers at once and ends the Gradium session; audio up to audio-stop is then ignored; a cap answers
  * with what was heard if no turn ends.
+ *
+ * Requests on one connection share the stream key, and the stream of the previous request may still be ending
+ * (its socket closing) when the next one begins. A request therefore only hears the streams the key opened after
+ * it began: the late events of an earlier request's stream (its disconnected report, a final) are not its own.
  */
 import type { AudioFormat, SampleFormat } from '../audio/types';
 import { CodedError, type ErrorCode } from '../common/error-codes';
@@ -20,7 +24,7 @@ import type { GradiumError } from '../gradium/errors';
 import { END_OF_COMMAND_MODES, type EndOfCommand } from '../settings/wyoming-spec';
 import type { DisconnectedPayload, Transcript } from '../streams/events';
 import { StateMachine, type TransitionTable } from '../common/state-table';
-import type { StreamManager } from '../streams/stream-manager';
+import type { StreamId, StreamManager } from '../streams/stream-manager';
 import type { WyomingEvent } from './framing';
 import { baseLanguage, type AsrDescription } from './info';
 import { RequestError, type Outbox, type ProgramHandler, type RequestHandler, type WyomingClient } from './requests';
@@ -63,9 +67,10 @@ export class SttBinding<C> implements ProgramHandler {
   constructor(readonly options: SttBindingOptions<C>) {
     this.clock = options.clock ?? realClock;
     const m = options.manager;
-    const onTranscript = (key: string, t: Transcript): void => this.requests.get(key)?.transcript(t);
-    const onDisconnected = (key: string, p: DisconnectedPayload): void => this.requests.get(key)?.disconnected(p);
-    const onFailed = (key: string, err: GradiumError): void => this.requests.get(key)?.failed(err.code, err.message);
+    const onTranscript = (key: string, t: Transcript, _c: C | undefined, stream: StreamId): void => this.requests.get(key)?.transcript(t, stream);
+    const onDisconnected = (key: string, p: DisconnectedPayload, _c: C | undefined, stream: StreamId | null): void =>
+      this.requests.get(key)?.disconnected(p, stream);
+    const onFailed = (key: string, err: GradiumError, _c: C | undefined, stream: StreamId): void => this.requests.get(key)?.streamFailed(err, stream);
     m.on('transcript', onTranscript);
     m.on('disconnected', onDisconnected);
     m.on('failed', onFailed);
@@ -123,6 +128,8 @@ class SttRequest<C> implements RequestHandler {
   private lastLanguage = '';
   /** The context (msg) of this request's stream: made once per request, not per chunk. */
   private context: C | undefined;
+  /** The key's streams that were alive when this request began: earlier requests', never this one's. */
+  private earlier: ReadonlySet<StreamId> = new Set();
 
   constructor(
     private readonly binding: SttBinding<C>,
@@ -153,8 +160,8 @@ class SttRequest<C> implements RequestHandler {
     }
   }
 
-  transcript(t: Transcript): void {
-    if (!this.machine.is('listening', 'stopping')) return;
+  transcript(t: Transcript, stream: StreamId): void {
+    if (!this.machine.is('listening', 'stopping') || this.earlier.has(stream)) return;
     if (t.language) this.lastLanguage = t.language;
     if (!t.final) {
       this.interim = t.text;
@@ -173,18 +180,20 @@ class SttRequest<C> implements RequestHandler {
     if (this.machine.is('stopping') && t.endOfTurn === 'stop') this.answer();
   }
 
-  disconnected(p: DisconnectedPayload): void {
-    if (p.willReconnect) return;
+  disconnected(p: DisconnectedPayload, stream: StreamId | null): void {
+    // Not a stream's end (an input's report), or a session replaced by a fresh one (rotation, settings): the
+    // stream goes on, and so does the request.
+    if (stream === null || p.willReconnect || this.earlier.has(stream) || p.reason === 'rotation' || p.reason === 'settings') return;
     if (p.reason === 'error' && this.machine.is('listening', 'stopping')) {
-      this.failed(p.code === 1008 ? 'KEY_REFUSED' : 'SERVER_ERROR', p.message || 'the Gradium session failed');
+      this.fail(p.code === 1008 ? 'KEY_REFUSED' : 'SERVER_ERROR', p.message || 'the Gradium session failed');
       return;
     }
-    if (this.machine.is('stopping')) this.answer();
+    // The stream ended without its last final: what was heard is the answer, once no other stream of ours runs.
+    if (this.machine.is('stopping') && this.ownStreams().every((id) => id === stream)) this.answer();
   }
 
-  failed(code: ErrorCode, message: string): void {
-    if (this.machine.is('closed', 'idle')) return;
-    this.out.fail(code, message);
+  streamFailed(err: GradiumError, stream: StreamId): void {
+    if (!this.earlier.has(stream)) this.fail(err.code, err.message);
   }
 
   close(): void {
@@ -220,6 +229,7 @@ class SttRequest<C> implements RequestHandler {
     if (this.machine.is('listening')) return;
     if (this.machine.is('stopping')) this.endWithoutAnswer();
     this.machine.to('listening');
+    this.earlier = new Set(this.options.manager.streamsOf(this.key));
     this.language = '';
     this.format = null;
     this.heardAudio = false;
@@ -283,13 +293,23 @@ class SttRequest<C> implements RequestHandler {
   private stopStream(): void {
     this.machine.to('stopping');
     this.cap.cancel();
-    try {
-      this.options.manager.stop(this.key, this.context ?? this.options.context(this.client));
-    } catch (err) {
-      // No stream left (it ended on its own, or the gate never opened one): what was heard is the answer.
-      if (err instanceof CodedError && err.code === 'NO_STREAM') this.answer();
-      else throw err;
+    // No stream of ours left (it ended on its own, or the gate never opened one): what was heard is the answer.
+    // An earlier request's stream still ending beside it is not waited for.
+    if (this.ownStreams().length === 0) {
+      this.answer();
+      return;
     }
+    this.options.manager.stop(this.key, this.context ?? this.options.context(this.client));
+  }
+
+  /** The key's streams alive now that this request opened. */
+  private ownStreams(): StreamId[] {
+    return this.options.manager.streamsOf(this.key).filter((id) => !this.earlier.has(id));
+  }
+
+  private fail(code: ErrorCode, message: string): void {
+    if (this.machine.is('closed', 'idle')) return;
+    this.out.fail(code, message);
   }
 
   /** transcript-start once, then the words that are new since the last chunk. */
@@ -326,8 +346,9 @@ class SttRequest<C> implements RequestHandler {
   /** A new request while one runs: the old one's stream goes without an answer. */
   private endWithoutAnswer(): void {
     this.cap.cancel();
-    this.options.manager.reset(this.key);
+    // Idle first: whatever the reset reports (its disconnected) is not taken as this request's answer.
     this.machine.to('idle');
+    this.options.manager.reset(this.key);
   }
 
   private replyLanguage(): string {

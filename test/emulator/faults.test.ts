@@ -44,6 +44,21 @@ describe('emulator: injected faults', () => {
     assert.ok(c.messages.findIndex((m) => m.type === 'text') < flushedAt);
   });
 
+  it('endOfStreamDelayMs holds the answer to end_of_stream and the close, and nothing is lost', async () => {
+    fx.emulator.setFaults({ endOfStreamDelayMs: 300 });
+    const c = await fx.connect();
+    c.sendAudio(s16le(tone(240, RATE)), FRAME_BYTES);
+    c.send({ type: 'flush', flush_id: 1 });
+    await c.waitForType('flushed');
+    const sentAt = performance.now();
+    c.send({ type: 'end_of_stream' });
+    assert.equal((await c.closed).code, 1000);
+    // A lower bound only: a timer never fires early, however loaded the machine.
+    assert.ok(performance.now() - sentAt >= 250, `closed after ${Math.round(performance.now() - sentAt)} ms`);
+    const types = c.messages.map((m) => m.type).filter((t) => t !== 'step');
+    assert.deepEqual(types, ['ready', 'text', 'end_text', 'text', 'end_text', 'text', 'flushed', 'end_of_stream']);
+  });
+
   it('lateTextAfterFlushMs sends the last word after flushed', async () => {
     fx.emulator.setFaults({ lateTextAfterFlushMs: 50 });
     const c = await fx.connect();

@@ -45,6 +45,28 @@ describe('streams: audio while a stream is ending (manual clock, scripted socket
     assert.equal(h.manager.summary().streams, 1);
   });
 
+  it('each stream of a key has its own number: the ending one reports under its own, beside the next one', () => {
+    const h = new ManagerHarness({ idleTimeout: 0, turnMode: 'manual' });
+    const seen: [string, number | null][] = [];
+    h.manager.on('transcript', (_key, t, _ctx, id) => t.final && seen.push([t.text, id]));
+    h.manager.on('disconnected', (_key, p, _ctx, id) => seen.push([p.reason, id]));
+    h.push('sat', pcmRun(3, 'speech', 1));
+    h.advance(20);
+    h.server.session(1).say('hello', 0.1);
+    const [first] = h.manager.streamsOf('sat');
+    assert.notEqual(first, undefined);
+    h.manager.stop('sat', undefined);
+    h.push('sat', pcmRun(2, 'speech', 4));
+    const both = h.manager.streamsOf('sat');
+    assert.equal(both.length, 2, 'the stopped stream, still ending, and the next one');
+    const second = both.find((id) => id !== first)!;
+    assert.ok(both.includes(first!) && second !== undefined);
+    h.advance(500);
+    assert.deepEqual(seen, [['hello', first], ['stop', first]]);
+    assert.deepEqual(h.manager.streamsOf('sat'), [second]);
+    assert.deepEqual(h.manager.streamsOf('nobody'), []);
+  });
+
   it('action start while the stream ends opens the next session at once', () => {
     const h = new ManagerHarness({ idleTimeout: 0 });
     h.push('sat', pcmRun(3));

@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { EventReader, MAX_HEADER_BYTES, type WyomingEvent } from '../../src/wyoming/framing';
 import { encodeEvent } from '../../src/wyoming/framing';
+import { END_OF_COMMAND_MODES } from '../../src/wyoming/stt-binding';
 import { speechPcm, until } from '../helpers/speech-audio';
 import { freePort, helper, KEY, WyomingFlow } from './harness';
 
@@ -200,6 +201,51 @@ describe('wyoming: raw sockets — bad input, limits, lifecycle', function () {
     assert.equal(new Set(flow.connected.map((m) => m.topic)).size, 1);
     c.end();
   });
+
+  for (const mode of END_OF_COMMAND_MODES) {
+    it(`${mode} end of command: the second request waits for its own stream, not for the first one's, still closing`, async () => {
+      emu.setScript(['turn on the kitchen light', 'good night']);
+      const flow = await WyomingFlow.start({ url: emu.url, port, stt: { wyomingEndOfCommand: mode } });
+      const c = await RawClient.connect(port);
+      const fmt = { rate: 16000, width: 2, channels: 1 };
+      const pcm = speechPcm([{ speechMs: 1200, silenceMs: 200 }]);
+      const audio = (): Buffer[] => {
+        const out: Buffer[] = [];
+        for (let o = 0; o < pcm.length; o += 3200) out.push(ev('audio-chunk', fmt, pcm.subarray(o, o + 3200)));
+        return out;
+      };
+      // The first request is answered by its stream's last final, but that stream's Gradium session is slow to
+      // end (1 s before it answers end_of_stream and closes); the second request's session is slower still to
+      // start (2 s before ready). So the first stream's end (its disconnected report) comes while the second
+      // request waits for its own final: it must not be taken as the second request's end.
+      emu.setFaults({ endOfStreamDelayMs: 1000 });
+      try {
+        c.write(Buffer.concat([ev('transcribe', { language: 'en' }), ev('audio-start', fmt), ...audio(), ev('audio-stop')]));
+        await c.until('the first transcript', (x) => x.events.some((e) => e.type === 'transcript-stop'));
+        emu.setFaults({ connectDelayMs: 2000 });
+        c.write(Buffer.concat([...audio(), ev('audio-stop')]));
+        await until('the first stream ended', () => flow.disconnected.length >= 1);
+        await c.until('the second transcript', (x) => x.events.filter((e) => e.type === 'transcript-stop').length === 2);
+      } finally {
+        emu.setFaults({});
+      }
+      await until('both streams ended', () => flow.disconnected.length >= 2);
+      // Each request: transcript-start, its words as chunks, transcript, transcript-stop; nothing more.
+      const replies = c.events.filter((e) => e.type.startsWith('transcript'));
+      const texts = replies.filter((e) => e.type === 'transcript').map((e) => e.data.text);
+      assert.deepEqual(texts, ['turn on the kitchen light', 'good night']);
+      const stops = replies.flatMap((e, i) => (e.type === 'transcript-stop' ? [i] : []));
+      assert.equal(stops.length, 2);
+      const second = replies.slice(stops[0]! + 1);
+      assert.equal(second[0]?.type, 'transcript-start');
+      assert.equal(second.filter((e) => e.type === 'transcript-chunk').map((e) => e.data.text).join(''), 'good night');
+      assert.equal(c.closed, false);
+      assert.deepEqual(flow.errors, []);
+      // Both streams ended in order (the first one's slow end was waited for, not cut).
+      assert.deepEqual(flow.disconnected.map((m) => (m.payload as { reason: string }).reason), ['stop', 'stop']);
+      c.end();
+    });
+  }
 
   it('a client hanging up mid-request ends that Gradium session at once', async () => {
     const flow = await WyomingFlow.start({ url: emu.url, port });
