@@ -47,4 +47,19 @@ async function startEmbeddedNodeRed({ flows, settings = {}, waitForNode, package
   };
 }
 
-module.exports = { startEmbeddedNodeRed, REPO_ROOT };
+/**
+ * A scenario child's runtime: `flows` with the bench's own nodes (bench/nodes) loaded, logging at warn (or
+ * BENCH_LOG), started once `waitForNode` is.
+ */
+function startBenchFlow(flows, waitForNode) {
+  return startEmbeddedNodeRed({
+    flows,
+    waitForNode,
+    settings: {
+      nodesDir: [path.join(__dirname, 'nodes')],
+      logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
+    },
+  });
+}
+
+module.exports = { startEmbeddedNodeRed, startBenchFlow, REPO_ROOT };

@@ -8,10 +8,8 @@
  * transcript out → first audio message out, Gradium's first audio frame → first audio message out — and CPU per
  * call-second. Writes bench/results/phone-latest.{md,json}.
  */
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { startChild } = require('./children');
+const { fmt: f, runEach, writeNodeRedReport, withEmulatorChild, runWhenMain } = require('./bench-output');
 
 const CALLS = [1, 50];
 const DELIVERIES = ['media-stream', 'stream'];
@@ -23,8 +21,6 @@ async function scenario(url, params) {
   await proc.exited;
   return result;
 }
-
-const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
 
 function line(r) {
   return (
@@ -67,41 +63,11 @@ function markdown(results, machine, started) {
 
 async function runPhoneBench({ quick = false } = {}) {
   const started = new Date();
-  const emulator = startChild('emulator-child.js', { cpu: 1 });
-  const { url } = await emulator.next('listening', 30000);
-  const results = [];
-  try {
-    for (const n of CALLS) {
-      for (const delivery of DELIVERIES) {
-        const r = await scenario(url, { n, delivery, warmupS: quick ? 1 : 3, measureS: quick ? 8 : 20 });
-        results.push(r);
-        console.log(line(r));
-      }
-    }
-  } finally {
-    emulator.send({ cmd: 'stop' });
-    await Promise.race([emulator.exited, new Promise((r) => setTimeout(r, 5000))]);
-    emulator.child.kill('SIGKILL');
-  }
-  const machine = {
-    cpus: os.cpus().length,
-    model: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    nodeRed: require('node-red/package.json').version,
-  };
-  const dir = path.join(__dirname, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'phone-latest.json'), JSON.stringify({ started, machine, results }, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'phone-latest.md'), markdown(results, machine, started));
-  console.log('wrote bench/results/phone-latest.md, .json');
-  return results;
+  const timing = { warmupS: quick ? 1 : 3, measureS: quick ? 8 : 20 };
+  const results = await withEmulatorChild((url) => runEach(CALLS, DELIVERIES, (calls) => scenario(url, { ...calls, ...timing }), line));
+  return writeNodeRedReport('phone', started, results, markdown);
 }
 
 module.exports = { runPhoneBench };
 
-if (require.main === module) {
-  runPhoneBench({ quick: process.argv.includes('--quick') }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runWhenMain(module, runPhoneBench);

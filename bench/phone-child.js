@@ -11,8 +11,9 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const WebSocket = require('ws');
-const { cpuMs, sleep, summary, pacer } = require('./stats');
+const { sleep, summary, pacer } = require('./stats');
+const { probeTtsSockets } = require('./tts-socket-probe');
+const { measureWindow, answerParent } = require('./child-run');
 
 const API_KEY = 'bench-key';
 process.env.GRADIUM_API_KEY = API_KEY;
@@ -21,23 +22,15 @@ process.env.GRADIUM_API_KEY = API_KEY;
 const firstAudio = new Map();
 /** TTS request text → when its setup left the node (the socket had just opened). */
 const setupSent = new Map();
-const send = WebSocket.prototype.send;
-WebSocket.prototype.send = function benchSend(data, ...rest) {
-  if (typeof data === 'string' && data.startsWith('{"type":"setup"') && this.__setupAt === undefined) this.__setupAt = performance.now();
-  if (this.__benchText === undefined && typeof data === 'string' && data.startsWith('{"type":"text"')) {
-    this.__benchText = JSON.parse(data).text;
-    if (this.__setupAt !== undefined) setupSent.set(this.__benchText, this.__setupAt);
-  }
-  return send.call(this, data, ...rest);
-};
-const emit = WebSocket.prototype.emit;
-WebSocket.prototype.emit = function benchEmit(event, data) {
-  if (event === 'message' && this.__benchText !== undefined && Buffer.isBuffer(data) && data[9] === 97 && data[10] === 117) {
-    if (!firstAudio.has(this.__benchText)) firstAudio.set(this.__benchText, performance.now());
-  }
-  return emit.apply(this, arguments);
-};
-const { startEmbeddedNodeRed } = require('./embedded-node-red');
+probeTtsSockets({
+  onText: (text, setupAt) => {
+    if (setupAt !== undefined) setupSent.set(text, setupAt);
+  },
+  onFrame: (text, kind) => {
+    if (kind === 'audio' && !firstAudio.has(text)) firstAudio.set(text, performance.now());
+  },
+});
+const { startBenchFlow } = require('./embedded-node-red');
 const { linearToMuLaw } = require('../dist/audio/g711');
 
 const FRAME_MS = 20;
@@ -83,14 +76,7 @@ function flow(url, delivery) {
 }
 
 async function run({ url, n, delivery, warmupS, measureS }) {
-  const { RED, stop } = await startEmbeddedNodeRed({
-    flows: flow(url, delivery),
-    waitForNode: 'speaking',
-    settings: {
-      nodesDir: [path.join(__dirname, 'nodes')],
-      logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
-    },
-  });
+  const { RED, stop } = await startBenchFlow(flow(url, delivery), 'speaking');
   const stt = RED.nodes.getNode('stt');
   const tts = RED.nodes.getNode('tts');
   if (!stt || !tts) throw new Error('gradium-stt or gradium-tts did not start (is the package built?)');
@@ -202,15 +188,7 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   });
 
   await sleep(warmupS * 1000 + CYCLE_MS);
-  global.gc();
-  const cpu0 = cpuMs();
-  const t0 = performance.now();
-  measuring = true;
-  process.send({ type: 'window', phase: 'start' });
-  await sleep(measureS * 1000);
-  measuring = false;
-  const cpu1 = cpuMs();
-  const t1 = performance.now();
+  const { cpu, windowMs } = await measureWindow(measureS, (on) => (measuring = on));
   process.send({ type: 'window', phase: 'end' });
   pace.stop();
   for (const t of timers) clearTimeout(t);
@@ -219,14 +197,13 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   }
   await sleep(500);
   await stop();
-  const windowS = (t1 - t0) / 1000;
-  const cpu = cpu1 - cpu0;
+  const windowS = windowMs / 1000;
   return {
     n,
     delivery,
     windowS,
     cpuMs: cpu,
-    coreUtilisation: cpu / (t1 - t0),
+    coreUtilisation: cpu / windowMs,
     cpuMsPerCallSecond: cpu / (n * windowS),
     finals: counts.finals,
     answers: counts.answers,
@@ -242,15 +219,4 @@ async function run({ url, n, delivery, warmupS, measureS }) {
 
 const SILENCE = Buffer.alloc(160, 0xff).toString('base64');
 
-process.once('message', (params) => {
-  run(params).then(
-    (result) => {
-      process.send({ type: 'result', result });
-      setTimeout(() => process.exit(0), 50);
-    },
-    (err) => {
-      process.send({ type: 'error', message: String(err && err.stack) });
-      setTimeout(() => process.exit(1), 50);
-    },
-  );
-});
+answerParent(run);

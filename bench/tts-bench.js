@@ -8,10 +8,8 @@
  * bench/results/tts-latest.{md,json}. Both times are taken in the node's process (one clock): from the frame's
  * arrival at the node's socket to the message reaching the next node.
  */
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { startChild } = require('./children');
+const { fmt, runEach, writeNodeRedReport, runWhenMain } = require('./bench-output');
 
 const KEYS = [1, 50];
 const DELIVERIES = ['stream', 'file'];
@@ -75,7 +73,7 @@ function line(r) {
 }
 
 function markdown(results, machine, started) {
-  const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+  const f = fmt;
   const rows = [
     '| keys at once | delivery | CPU ms per second of speech | first audio frame in → first msg out, p50 / p99 (ms) | end_of_stream in → last msg out, p50 / p99 (ms) | utterances | speech (s) | samples out / sent by the emulator | node core use | RSS per speaking key (KB) |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -107,37 +105,16 @@ async function runTtsBench({ quick = false } = {}) {
   const started = new Date();
   const emulator = new TtsEmulator();
   await emulator.start();
-  const results = [];
+  const timing = { warmupS: quick ? 1 : 3, measureS: quick ? 4 : 12 };
+  let results;
   try {
-    for (const n of KEYS) {
-      for (const delivery of DELIVERIES) {
-        const r = await scenario(emulator, { n, delivery, warmupS: quick ? 1 : 3, measureS: quick ? 4 : 12 });
-        results.push(r);
-        console.log(line(r));
-      }
-    }
+    results = await runEach(KEYS, DELIVERIES, (keys) => scenario(emulator, { ...keys, ...timing }), line);
   } finally {
     await emulator.stop();
   }
-  const machine = {
-    cpus: os.cpus().length,
-    model: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    nodeRed: require('node-red/package.json').version,
-  };
-  const dir = path.join(__dirname, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'tts-latest.json'), JSON.stringify({ started, machine, results }, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'tts-latest.md'), markdown(results, machine, started));
-  console.log('wrote bench/results/tts-latest.md, .json');
-  return results;
+  return writeNodeRedReport('tts', started, results, markdown);
 }
 
 module.exports = { runTtsBench };
 
-if (require.main === module) {
-  runTtsBench({ quick: process.argv.includes('--quick') }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runWhenMain(module, runTtsBench);

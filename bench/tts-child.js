@@ -7,9 +7,9 @@
  * message out and from its end_of_stream to the last message out (one clock: this process's), and the
  * samples that came out, over IPC.
  */
-const path = require('node:path');
-const WebSocket = require('ws');
-const { cpuMs, sleep, summary } = require('./stats');
+const { sleep, summary } = require('./stats');
+const { probeTtsSockets } = require('./tts-socket-probe');
+const { measureWindow, answerParent } = require('./child-run');
 
 const API_KEY = 'bench-key';
 process.env.GRADIUM_API_KEY = API_KEY;
@@ -17,28 +17,15 @@ process.env.GRADIUM_API_KEY = API_KEY;
 /** text of the request a socket carries → when its first audio frame and its end_of_stream arrived. */
 const arrivals = new Map();
 // Before Node-RED loads the node: the same `ws` module instance its sessions use.
-const send = WebSocket.prototype.send;
-WebSocket.prototype.send = function benchSend(data, ...rest) {
-  if (this.__benchText === undefined && typeof data === 'string' && data.startsWith('{"type":"text"')) {
-    this.__benchText = JSON.parse(data).text;
-  }
-  return send.call(this, data, ...rest);
-};
-const emit = WebSocket.prototype.emit;
-WebSocket.prototype.emit = function benchEmit(event, data) {
-  if (event === 'message' && this.__benchText !== undefined && Buffer.isBuffer(data)) {
-    // {"type":"audio"... and {"type":"end_of_stream"...: bytes 9.. name the type.
-    const kind = data[9] === 97 && data[10] === 117 ? 'audio' : data[9] === 101 && data[10] === 110 ? 'end' : null;
-    if (kind) {
-      let a = arrivals.get(this.__benchText);
-      if (!a) arrivals.set(this.__benchText, (a = {}));
-      if (kind === 'audio' && a.firstAudio === undefined) a.firstAudio = performance.now();
-      if (kind === 'end') a.end = performance.now();
-    }
-  }
-  return emit.apply(this, arguments);
-};
-const { startEmbeddedNodeRed } = require('./embedded-node-red');
+probeTtsSockets({
+  onFrame: (text, kind) => {
+    let a = arrivals.get(text);
+    if (!a) arrivals.set(text, (a = {}));
+    if (kind === 'audio' && a.firstAudio === undefined) a.firstAudio = performance.now();
+    if (kind === 'end') a.end = performance.now();
+  },
+});
+const { startBenchFlow } = require('./embedded-node-red');
 
 const SENTENCES = [
   'The kitchen light is on and the front door is locked.',
@@ -61,16 +48,8 @@ function flow(url, delivery) {
   ];
 }
 
-
 async function run({ url, n, delivery, warmupS, measureS }) {
-  const { RED, stop } = await startEmbeddedNodeRed({
-    flows: flow(url, delivery),
-    waitForNode: 'speaking',
-    settings: {
-      nodesDir: [path.join(__dirname, 'nodes')],
-      logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
-    },
-  });
+  const { RED, stop } = await startBenchFlow(flow(url, delivery), 'speaking');
   const tts = RED.nodes.getNode('tts');
   if (!tts) throw new Error('gradium-tts node did not start (is the package built?)');
 
@@ -118,15 +97,7 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   const speakers = Array.from({ length: n }, (_, k) => speaker(k));
 
   await sleep(warmupS * 1000);
-  global.gc();
-  const cpu0 = cpuMs();
-  const t0 = performance.now();
-  measuring = true;
-  process.send({ type: 'window', phase: 'start' });
-  await sleep(measureS * 1000);
-  measuring = false;
-  const cpu1 = cpuMs();
-  const t1 = performance.now();
+  const { cpu, windowMs } = await measureWindow(measureS, (on) => (measuring = on));
   // Memory while every key is still speaking (mid-utterance, its audio held for file delivery), after a full GC.
   global.gc();
   const rssSpeaking = process.memoryUsage().rss;
@@ -137,8 +108,6 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   await sleep(500);
   const rss = process.memoryUsage().rss;
   await stop();
-  const cpu = cpu1 - cpu0;
-  const windowMs = t1 - t0;
   const firstAudioToOut = [];
   const endToOut = [];
   for (const text of inWindow) {
@@ -165,15 +134,4 @@ async function run({ url, n, delivery, warmupS, measureS }) {
   };
 }
 
-process.once('message', (params) => {
-  run(params).then(
-    (result) => {
-      process.send({ type: 'result', result });
-      setTimeout(() => process.exit(0), 50);
-    },
-    (err) => {
-      process.send({ type: 'error', message: String(err && err.stack) });
-      setTimeout(() => process.exit(1), 50);
-    },
-  );
-});
+answerParent(run);

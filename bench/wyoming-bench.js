@@ -10,28 +10,21 @@
  * Writes bench/results/wyoming-latest.{md,json}. The clients run in the measuring process (one clock), so their
  * own work is included in every figure: the figures are upper bounds of the server's share.
  */
-const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 const { startChild } = require('./children');
+const { fmt: f, machineInfo, writeLatest, withEmulatorChild, runWhenMain } = require('./bench-output');
 
 const TARGETS = { describeP99Ms: 20, sttAddedP99Ms: 5, ttsAddedP99Ms: 2 };
 
 async function runWyomingBench({ quick = false } = {}) {
   const started = new Date();
-  const emulator = startChild('emulator-child.js', { cpu: 1 });
-  const { url } = await emulator.next('listening', 30000);
-  let results;
-  try {
+  const results = await withEmulatorChild(async (url) => {
     const child = startChild('wyoming-child.js', { cpu: 0 });
     child.send({ url, concurrency: [1, 50], sttRounds: quick ? 2 : 6, ttsRounds: quick ? 2 : 6 });
-    results = (await child.next('result', 300000)).result;
+    const { result } = await child.next('result', 300000);
     await child.exited;
-  } finally {
-    emulator.send({ cmd: 'stop' });
-    await emulator.exited;
-  }
-  const f = (x, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
+    return result;
+  });
   for (const r of results) {
     console.log(
       `wyoming n=${String(r.n).padStart(2)}  describe→info p50/p99 ${f(r.describe.p50)}/${f(r.describe.p99)} ms (${r.describe.count}; server ${f(r.describeServer.p50)}/${f(r.describeServer.p99)})` +
@@ -39,10 +32,7 @@ async function runWyomingBench({ quick = false } = {}) {
         `  first audio→first chunk p50/p99 ${f(r.ttsAdded.p50)}/${f(r.ttsAdded.p99)} ms (${r.ttsAdded.count})`,
     );
   }
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}` };
-  const dir = path.join(__dirname, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'wyoming-latest.json'), JSON.stringify({ started, machine, targets: TARGETS, results }, null, 2) + '\n');
+  const machine = machineInfo({ platform: `${os.type()} ${os.release()} ${os.arch()}` });
   const rows = results.map(
     (r) =>
       `| ${r.n} | ${f(r.describe.p50)} / ${f(r.describe.p99)} (${r.describe.count}) | ${f(r.describeServer.p50)} / ${f(r.describeServer.p99)} | ${f(r.sttAdded.p50)} / ${f(r.sttAdded.p99)} (${r.sttAdded.count}) | ${f(r.sttOwn.p50, 0)} / ${f(r.sttOwn.p99, 0)} | ${f(r.sttTotal.p50, 0)} / ${f(r.sttTotal.p99, 0)} | ${f(r.ttsAdded.p50)} / ${f(r.ttsAdded.p99)} (${r.ttsAdded.count}) |`,
@@ -58,15 +48,10 @@ async function runWyomingBench({ quick = false } = {}) {
     ...rows,
     '',
   ].join('\n');
-  fs.writeFileSync(path.join(dir, 'wyoming-latest.md'), md);
+  writeLatest('wyoming', { started, machine, targets: TARGETS, results }, md);
   return results;
 }
 
 module.exports = { runWyomingBench };
 
-if (require.main === module) {
-  runWyomingBench({ quick: process.argv.includes('--quick') }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runWhenMain(module, runWyomingBench);

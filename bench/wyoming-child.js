@@ -13,24 +13,17 @@
  * The clients' own work shares this process's event loop: it can delay the server, and is in the figures that way.
  */
 const net = require('node:net');
-const WebSocket = require('ws');
 const { summary, sleep } = require('./stats');
+const { probeTtsSockets } = require('./tts-socket-probe');
 
 // Before the library loads: the same `ws` instance its TTS sessions use. A socket learns its request's text from
 // the first `text` frame it sends; its first audio frame's arrival is timed.
 const firstAudioAt = new Map();
-const wsSend = WebSocket.prototype.send;
-WebSocket.prototype.send = function benchSend(data, ...rest) {
-  if (this.__benchText === undefined && typeof data === 'string' && data.startsWith('{"type":"text"')) this.__benchText = JSON.parse(data).text;
-  return wsSend.call(this, data, ...rest);
-};
-const wsEmit = WebSocket.prototype.emit;
-WebSocket.prototype.emit = function benchEmit(event, data) {
-  if (event === 'message' && this.__benchText !== undefined && Buffer.isBuffer(data) && data[9] === 97 && data[10] === 117) {
-    if (!firstAudioAt.has(this.__benchText)) firstAudioAt.set(this.__benchText, performance.now());
-  }
-  return wsEmit.apply(this, arguments);
-};
+probeTtsSockets({
+  onFrame: (text, kind) => {
+    if (kind === 'audio' && !firstAudioAt.has(text)) firstAudioAt.set(text, performance.now());
+  },
+});
 
 const { prepareAudio } = require('../dist/audio');
 const { StreamManager } = require('../dist/streams/stream-manager');

@@ -43,7 +43,12 @@ export interface EmulatorFaults {
   http401?: boolean;
   /** Default true: a setup without json_config.language gets error 1011 and a close. */
   requireLanguage?: boolean;
-  /** Abrupt close (the client sees 1006) after N audio messages. */
+  /**
+   * Abrupt close (the client sees 1006) after N audio messages: the socket is destroyed as a crashing server's
+   * would be, with no close frame. What was written before (the steps and words of those N messages) is on the
+   * wire, but when client audio was still unread the kernel answers with a reset, and a client that writes
+   * after it loses what it had not read yet: how many of the last steps arrive varies from run to run.
+   */
   closeAfterFrames?: number;
   /** After N audio messages send this error frame, then close with its code. */
   errorAfterFrames?: { frames: number; code: number; message: string };

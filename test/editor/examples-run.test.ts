@@ -15,6 +15,8 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { exampleFiles, REPO_ROOT, type FlowNode } from './editor-files';
 import { startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
 import { encodeAll, hasFfmpeg, tempDir } from '../helpers/ffmpeg';
+import { debugMessages, pollUntil } from '../helpers/node-red-output';
+import { pcm16MonoWavHeader } from '../helpers/wav';
 
 const SAMPLE_WAV = path.join(REPO_ROOT, 'samples', 'hello.wav');
 const SCRIPT = fs
@@ -67,20 +69,7 @@ function wavPcm(file: string): Buffer {
 
 /** One Hermes audioFrame: a complete 16 kHz mono 16-bit WAV file holding `pcm`. */
 function wavFrame(pcm: Buffer): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  return Buffer.concat([pcm16MonoWavHeader(pcm.length), pcm]);
 }
 
 function chunks(buf: Buffer, size: number): Buffer[] {
@@ -89,27 +78,8 @@ function chunks(buf: Buffer, size: number): Buffer[] {
   return out;
 }
 
-/** Messages a debug node named `name` logged (it logs "[debug:name]" and then the message on the next lines). */
-function debugMessages(output: string, name: string): string[] {
-  const lines = output.split('\n');
-  const blocks: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i]?.includes(`[debug:${name}]`)) continue;
-    const block = [lines[i] ?? ''];
-    for (let j = i + 1; j < lines.length && !/^\d+ \w+ \d\d:\d\d:\d\d - \[/.test(lines[j] ?? ''); j++) block.push(lines[j] ?? '');
-    blocks.push(block.join('\n'));
-  }
-  return blocks;
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function eventually<T>(what: string, probe: () => T | undefined): Promise<T> {
+  return pollUntil(what, probe, WAIT_MS, 100);
 }
 
 describe('examples run in a real Node-RED', function () {

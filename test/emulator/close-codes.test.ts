@@ -5,16 +5,14 @@
  * Through the constructor's faults and through the CLI's --error-after-frames / --tts-error-after-chunks.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { isSendableCloseCode, sendableCloseCode } from '../../src/common/close-codes';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { GradiumSession, type SessionClose } from '../../src/gradium/session';
 import { TtsSession, type TtsSessionClose } from '../../src/gradium/tts-session';
-import { s16le, serverClosed, silence, TestClient } from './helpers';
+import { s16le, serverClosed, silence, startCli, TestClient, ttsServerClosed, type CliEmulator } from './helpers';
 import { TtsTestClient } from './tts-helpers';
 
-const CLI = join(__dirname, '../../src/emulator/cli.js');
 const TEXT = 'Hello there, how are you? The kitchen light is on.';
 /** Reserved or out of range (1005, 1006, 999, 5000, 1004, 1015) and sendable ones (1000, 1008, 4000). */
 const CODES = [1006, 1005, 999, 5000, 1004, 1015, 1000, 1008, 4000];
@@ -124,22 +122,7 @@ describe('emulator: any configured close code closes cleanly', () => {
       for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
     });
 
-    function start(args: string[]): Promise<{ asr: string; tts: string; proc: ChildProcess; stderr: () => string }> {
-      const proc = spawn(process.execPath, [CLI, '--port', '0', '--key', 'test-key', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(proc);
-      let out = '';
-      let err = '';
-      proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      return new Promise((resolve, reject) => {
-        proc.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const asr = /listening on (ws:\/\/\S+)/.exec(out)?.[1];
-          const tts = /Text-to-speech on (ws:\/\/\S+)/.exec(out)?.[1];
-          if (asr && tts) resolve({ asr, tts, proc, stderr: () => err });
-        });
-        proc.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-      });
-    }
+    const start = (args: string[]): Promise<CliEmulator> => startCli(['--key', 'test-key', ...args], (proc) => children.push(proc));
 
     it('--error-after-frames and --tts-error-after-chunks with 1006, 1005, 999 and 5000: clean closes, the process lives on', async () => {
       const codes = [1006, 1005, 999, 5000];
@@ -163,16 +146,3 @@ describe('emulator: any configured close code closes cleanly', () => {
     });
   });
 });
-
-/** Resolves once the emulator has seen TTS session `index` close. */
-function ttsServerClosed(emulator: Emulator, index: number): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!emulator.ttsSessions[index]?.closed) return;
-      emulator.off('tts-session-end', check);
-      resolve();
-    };
-    emulator.on('tts-session-end', check);
-    check();
-  });
-}

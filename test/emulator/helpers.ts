@@ -1,7 +1,11 @@
 /** Test client and generated audio for the emulator tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../src/gradium/protocol';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+
+const CLI = join(__dirname, '../../src/emulator/cli.js');
 
 /**
  * An emulator started before each test and closed after it, with the clients the test opened: the set-up
@@ -45,14 +49,61 @@ export class EmulatorFixture {
 
 /** Resolves once the emulator has seen session `index` close (the client may see its close first). */
 export function serverClosed(emulator: Emulator, index: number): Promise<void> {
+  return once(
+    () => emulator.sessions[index]?.closed === true,
+    (check) => emulator.on('session-end', check),
+    (check) => emulator.off('session-end', check),
+  );
+}
+
+/** Resolves once the emulator has seen text-to-speech session `index` close. */
+export function ttsServerClosed(emulator: Emulator, index: number): Promise<void> {
+  return once(
+    () => emulator.ttsSessions[index]?.closed === true,
+    (check) => emulator.on('tts-session-end', check),
+    (check) => emulator.off('tts-session-end', check),
+  );
+}
+
+/** Resolves when `done()` holds: now, or at an event `listen` reports (the listener removed then). */
+function once(done: () => boolean, listen: (check: () => void) => void, unlisten: (check: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     const check = (): void => {
-      if (!emulator.sessions[index]?.closed) return;
-      emulator.off('session-end', check);
+      if (!done()) return;
+      unlisten(check);
       resolve();
     };
-    emulator.on('session-end', check);
+    listen(check);
     check();
+  });
+}
+
+/** The emulator's CLI (src/emulator/cli.js) on a free port, as a child process, once it has printed both URLs. */
+export interface CliEmulator {
+  asr: string;
+  tts: string;
+  proc: ChildProcess;
+  stderr: () => string;
+}
+
+/**
+ * Starts the CLI with `args`; `spawned` gets the process at once, so the caller can kill it after the test even
+ * when it never got ready. Rejects with its stderr if it exits first.
+ */
+export function startCli(args: string[], spawned: (proc: ChildProcess) => void): Promise<CliEmulator> {
+  const proc = spawn(process.execPath, [CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned(proc);
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const asr = /listening on (ws:\/\/\S+)/.exec(out)?.[1];
+      const tts = /Text-to-speech on (ws:\/\/\S+)/.exec(out)?.[1];
+      if (asr && tts) resolve({ asr, tts, proc, stderr: () => err });
+    });
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
   });
 }
 

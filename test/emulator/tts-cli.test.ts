@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { startCli, type CliEmulator } from './helpers';
 import { TtsTestClient } from './tts-helpers';
-
-const CLI = join(__dirname, '../../src/emulator/cli.js');
 
 describe('emulator CLI: text-to-speech flags', () => {
   let child: ChildProcess | undefined;
@@ -14,22 +12,7 @@ describe('emulator CLI: text-to-speech flags', () => {
     child = undefined;
   });
 
-  function start(args: string[]): Promise<{ asr: string; tts: string }> {
-    const proc = spawn(process.execPath, [CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    let out = '';
-    let err = '';
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    return new Promise((resolve, reject) => {
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const asr = /listening on (ws:\/\/\S+)/.exec(out)?.[1];
-        const tts = /Text-to-speech on (ws:\/\/\S+)/.exec(out)?.[1];
-        if (asr && tts) resolve({ asr, tts });
-      });
-      proc.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-    });
-  }
+  const start = (args: string[]): Promise<CliEmulator> => startCli(args, (proc) => (child = proc));
 
   it('prints the TTS URL, lists a --voice, and applies the TTS faults', async () => {
     const { asr, tts } = await start(['--voice', 'clone-cli-0001:Aunt May:en', '--tts-first-audio-delay-ms', '250', '--tts-close-after-chunks', '3']);

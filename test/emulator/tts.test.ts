@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator, TTS_BAD_KEY_MESSAGE, UNKNOWN_VOICE_MESSAGE } from '../../src/emulator';
+import { ttsServerClosed } from './helpers';
 import { oggPages, parseWav, TtsTestClient } from './tts-helpers';
-
-/** Resolves once the emulator has seen TTS session `index` close. */
-function ttsServerClosed(emulator: Emulator, index: number): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!emulator.ttsSessions[index]?.closed) return;
-      emulator.off('tts-session-end', check);
-      resolve();
-    };
-    emulator.on('tts-session-end', check);
-    check();
-  });
-}
 
 const TEXT = 'Hello there, how are you? The kitchen light is on.';
 const WORDS = TEXT.split(' ');

@@ -23,6 +23,7 @@ import { speechPcm, until } from '../helpers/speech-audio';
 import { FlowRun, helper, unloadFlow } from './flow-run';
 import { heldMB, settledMemory, type MemoryReading } from './memory';
 import { GATE_SPEC } from '../../src/voice-gate/gate-settings';
+import { ClientFrameTap } from '../helpers/client-frame-tap';
 
 const KEY = 'gsk_soak_key_3e7a';
 const CAP_S = 5;
@@ -72,6 +73,9 @@ export interface SoakResult {
   maxHeldSeconds: number;
   /** Samples the emulator received, replays after a reconnect included. */
   receivedSamples: number;
+  /** Words the emulator wrote; a reset socket may lose some of them before the node reads them. */
+  wordsSent: number;
+  /** Words that reached the node (read off its client sockets): what the finals must hold, once each. */
   wordsIn: number;
   wordsOut: number;
   droppedMs: number;
@@ -89,6 +93,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const MINUTES = options.minutes;
   const log = options.log ?? ((): void => undefined);
   const emu = await startEmulator({ apiKeys: [KEY], faults: { sessionCapSeconds: CAP_S }, recordMessages: false });
+  // The abrupt closes below reset the socket: words the emulator wrote just before may never reach the node
+  // (test/helpers/client-frame-tap.ts), and their audio, never acknowledged, is replayed to the next session.
+  const tap = new ClientFrameTap(emu.url);
   // Every tenth session dies abruptly after 30 frames (2.4 s): the stream must reconnect and replay.
   let accepted = 0;
   emu.on('session', () => {
@@ -164,6 +171,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const pushedSamples = totalChunks * (CHUNK_BYTES / 2);
   await unloadFlow();
   await emu.close();
+  tap.stop();
 
   const first = readings[1] ?? readings[0]!;
   const last = readings[readings.length - 1]!;
@@ -183,7 +191,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     heldAtEndSeconds: r3(pushedSamples / RATE - kept.sent - kept.gated - kept.muted),
     maxHeldSeconds: options.sendAudio === 'always' ? 0 : (Math.ceil(GATE_SPEC.gatePreRoll.default / 80) * 80) / 1000,
     receivedSamples: tally.samples,
-    wordsIn: tally.words,
+    wordsSent: tally.words,
+    wordsIn: tap.sockets.reduce((n, log) => n + log.words.length, 0),
     wordsOut: finalWords,
     droppedMs: dropped,
     sessionsOverCap: tally.overCap,
@@ -215,6 +224,7 @@ function soakFailures(r: SoakResult): string[] {
   }
   if (r.growthMB > MAX_GROWTH_MB) failures.push(`memory grew by ${r.growthMB} MB`);
   if (r.wordsOut !== r.wordsIn) failures.push(`words in ${r.wordsIn} != words out ${r.wordsOut}`);
+  if (r.wordsIn > r.wordsSent) failures.push(`the node read ${r.wordsIn} words, the emulator wrote ${r.wordsSent}`);
   if (r.droppedMs > 0) failures.push(`${r.droppedMs} ms of audio dropped`);
   if (r.sessionsOverCap > 0) failures.push(`${r.sessionsOverCap} sessions ran past the cap`);
   return failures;
@@ -232,7 +242,7 @@ export function describeSoak(r: SoakResult): string[] {
     `pushed ${r.pushedSeconds} s = sent ${r.sentSeconds} s + gated ${r.gatedSeconds} s + muted ${r.mutedSeconds} s ` +
       `+ held in the gate's pre-roll at the end ${r.heldAtEndSeconds} s (at most ${r.maxHeldSeconds} s; ${r.disconnectedReports} reports)`,
     `the emulator received ${r.receivedSamples} samples (${r3s(r.receivedSamples / RATE)} s, replays included)`,
-    `words sent by the emulator ${r.wordsIn}, words in finals ${r.wordsOut}; dropped audio ${r.droppedMs} ms; sessions over the cap ${r.sessionsOverCap}`,
+    `words sent by the emulator ${r.wordsSent}, read by the node ${r.wordsIn}, in finals ${r.wordsOut}; dropped audio ${r.droppedMs} ms; sessions over the cap ${r.sessionsOverCap}`,
     `held memory (heap + external) growth: ${r.growthMB >= 0 ? '+' : ''}${r.growthMB} MB`,
     r.failures.length > 0 ? `FAILED: ${r.failures.join('; ')}` : 'ok',
   ];

@@ -10,25 +10,13 @@ import { STT_DEFAULTS } from '../../src/nodes/node-config';
 import { ffmpegChildren, requireFfmpeg } from '../helpers/ffmpeg';
 import { until } from '../helpers/speech-audio';
 import { startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
+import { pcm16MonoWavHeader } from '../helpers/wav';
 
 /** A WAV stream that never ends: a header with unknown sizes, then 100 ms of quiet tone every 100 ms. */
 function liveWavServer(): http.Server {
   return http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'audio/wav' });
-    const header = Buffer.alloc(44);
-    header.write('RIFF', 0, 'latin1');
-    header.writeUInt32LE(0xffffffff, 4);
-    header.write('WAVEfmt ', 8, 'latin1');
-    header.writeUInt32LE(16, 16);
-    header.writeUInt16LE(1, 20);
-    header.writeUInt16LE(1, 22);
-    header.writeUInt32LE(16000, 24);
-    header.writeUInt32LE(32000, 28);
-    header.writeUInt16LE(2, 32);
-    header.writeUInt16LE(16, 34);
-    header.write('data', 36, 'latin1');
-    header.writeUInt32LE(0xffffffff, 40);
-    res.write(header);
+    res.write(pcm16MonoWavHeader(null));
     const tick = setInterval(() => {
       const pcm = Buffer.alloc(3200);
       for (let i = 0; i < 1600; i++) pcm.writeInt16LE(Math.round(Math.sin(i / 5) * 200), i * 2);

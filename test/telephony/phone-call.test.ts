@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { TtsManager } from '../../src/tts/tts-manager';
 import type { TtsSettings } from '../../src/tts/types';
 import { REPO_ROOT, startNodeRed, type NodeRedServer } from '../helpers/node-red-server';
+import { debugMessages, pollUntil } from '../helpers/node-red-output';
 import { CallSimulator, phoneAudioOf, type Received } from './call-simulator';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', '12 - Answer the phone (Twilio Media Streams).json');
@@ -73,27 +74,8 @@ function utterancesOf(received: Received[]): { audio: Buffer; end: 'mark' | 'cle
   return out;
 }
 
-/** Messages a debug node named `name` logged to the console (the message follows the "[debug:name]" line). */
-function logged(output: string, name: string): string[] {
-  const lines = output.split('\n');
-  const blocks: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i]?.includes(`[debug:${name}]`)) continue;
-    const block = [lines[i] ?? ''];
-    for (let j = i + 1; j < lines.length && !/^\d+ \w+ \d\d:\d\d:\d\d - \[/.test(lines[j] ?? ''); j++) block.push(lines[j] ?? '');
-    blocks.push(block.join('\n'));
-  }
-  return blocks;
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined | false, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function eventually<T>(what: string, probe: () => T | undefined | false): Promise<T> {
+  return pollUntil(what, probe, WAIT_MS);
 }
 
 describe('example 12 answers simulated Twilio calls in a real Node-RED', function () {
@@ -105,7 +87,7 @@ describe('example 12 answers simulated Twilio calls in a real Node-RED', functio
   const reference = new Map<string, Buffer>();
   const hours = phoneAudioOf(path.join(FIXTURES, 'four.wav'));
   const interruption = phoneAudioOf(path.join(FIXTURES, 'switch-on-lights.wav'));
-  const out = (name: string): string[] => logged(nodeRed.output, `ex12-${name}`);
+  const out = (name: string): string[] => debugMessages(nodeRed.output, `ex12-${name}`);
 
   before(async () => {
     // Gradium streams speech about twice as fast as it plays, so an answer is still being made when it is interrupted.
