@@ -174,6 +174,8 @@ describe('wyoming: Home Assistant sequences with the real Python client', functi
     assert.equal(events.at(-1)?.type, '(closed)');
     const tts = await runClient(site, ['tts', '127.0.0.1', port, 'Hello.']);
     assert.equal((tts.error as { code: string }).code, 'KEY_REFUSED');
+    // The key never travels over Wyoming, not even in the refusal.
+    for (const answer of [stt, tts]) assert.ok(!JSON.stringify(answer).includes('gsk_not_this_one'), JSON.stringify(answer));
   });
 
   it('text to speech: synthesize → audio-start, audio-chunks of whole samples at the node rate, audio-stop', async () => {
