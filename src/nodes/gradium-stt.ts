@@ -75,7 +75,7 @@ export = function register(RED: NodeAPI): void {
       format: formatOf(props),
       maxStreams: props.maxStreams,
       connection: () => config.connection(),
-      // Each key's gate follows its sendAudio setting: the manager's own (warnings go to node.warn below).
+      // Each key's gate follows its sendAudio setting by the manager itself (its warnings go to node.warn below).
       ffmpeg: { ffmpegPath: ffmpeg.ffmpegPath, maxDecoders: ffmpeg.maxDecoders },
       ...testingOverrides<StreamManagerOptions>(RED, 'gradiumSttTesting'),
     });
